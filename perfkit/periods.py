@@ -1,0 +1,234 @@
+"""Period labels and roll-ups.
+
+perfkit speaks of four kinds of period, each written the way an analyst writes it:
+
+========  ===========  ===========================
+kind      example      months
+========  ===========  ===========================
+month     ``2026-07``  July 2026
+quarter   ``2026Q3``   July to September 2026
+half      ``2026H2``   July to December 2026
+year      ``2026``     January to December 2026
+========  ===========  ===========================
+
+Inside, a month is an integer index ``year * 12 + (month - 1)`` so that roll-ups of millions
+of rows are integer arithmetic on arrays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .errors import PeriodError
+
+KINDS = ("month", "quarter", "half", "year")
+MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+_HALF_RE = re.compile(r"^(\d{4})H([12])$")
+_YEAR_RE = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A parsed period: its kind and the month indices it spans (inclusive).
+
+    Attributes
+    ----------
+    kind : {"month", "quarter", "half", "year"}
+    first : int
+        Month index of the first month, ``year * 12 + month - 1``.
+    last : int
+        Month index of the last month.
+    """
+
+    first: int
+    last: int
+    kind: str
+
+    @property
+    def label(self) -> str:
+        """The canonical label, e.g. ``2026Q3``."""
+        return format_period(self.first, self.kind)
+
+    @property
+    def months(self) -> list[str]:
+        """Labels of the months in the period, in order."""
+        return [month_label(i) for i in range(self.first, self.last + 1)]
+
+    @property
+    def start(self) -> date:
+        """First calendar day of the period."""
+        return date(self.first // 12, self.first % 12 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        """Last calendar day of the period."""
+        nxt = self.last + 1
+        return date.fromordinal(date(nxt // 12, nxt % 12 + 1, 1).toordinal() - 1)
+
+    @property
+    def days(self) -> int:
+        """Calendar days in the period."""
+        return (self.end - self.start).days + 1
+
+    def shift(self, n: int) -> Period:
+        """The period ``n`` periods of the same kind later (earlier when negative)."""
+        step = MONTHS_PER[self.kind] * n
+        return Period(self.first + step, self.last + step, self.kind)
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one."""
+        return self.shift(-1)
+
+    def same_last_year(self) -> Period:
+        """The same period one year earlier."""
+        return Period(self.first - 12, self.last - 12, self.kind)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def month_label(index: int) -> str:
+    """Label of a month index, e.g. ``24318 -> '2026-07'``."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def format_period(first_month: int, kind: str) -> str:
+    """Label of the period of ``kind`` that starts at month index ``first_month``."""
+    year, month0 = divmod(first_month, 12)
+    if kind == "month":
+        return f"{year:04d}-{month0 + 1:02d}"
+    if kind == "quarter":
+        return f"{year:04d}Q{month0 // 3 + 1}"
+    if kind == "half":
+        return f"{year:04d}H{month0 // 6 + 1}"
+    if kind == "year":
+        return f"{year:04d}"
+    raise PeriodError(f"period kind {kind!r} is not known; use one of {', '.join(KINDS)}")
+
+
+def parse_period(label: str | Period, *, where: str = "period") -> Period:
+    """Parse a period label.
+
+    Parameters
+    ----------
+    label : str or Period
+        ``2026-07``, ``2026Q3``, ``2026H2`` or ``2026`` (a Period is returned unchanged).
+    where : str
+        Where the label came from, for the error message (a file and row, or a CLI option).
+
+    Returns
+    -------
+    Period
+
+    Raises
+    ------
+    PeriodError
+        If the label is none of the four forms.
+    """
+    if isinstance(label, Period):
+        return label
+    text = str(label).strip()
+    if m := _MONTH_RE.match(text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            i = year * 12 + month - 1
+            return Period(i, i, "month")
+    elif m := _QUARTER_RE.match(text):
+        i = int(m[1]) * 12 + (int(m[2]) - 1) * 3
+        return Period(i, i + 2, "quarter")
+    elif m := _HALF_RE.match(text):
+        i = int(m[1]) * 12 + (int(m[2]) - 1) * 6
+        return Period(i, i + 5, "half")
+    elif m := _YEAR_RE.match(text):
+        i = int(m[1]) * 12
+        return Period(i, i + 11, "year")
+    raise PeriodError(
+        f"{where}: {text!r} is not a period; write a month as 2026-07, a quarter as 2026Q3, "
+        "a half as 2026H2 or a year as 2026"
+    )
+
+
+def month_index(labels: pd.Series | np.ndarray | list[str]) -> np.ndarray:
+    """Month indices of an array of ``YYYY-MM`` labels; ``-1`` where a label is not a month.
+
+    Vectorized: used on millions of actuals rows.
+    """
+    s = pd.Series(np.asarray(labels, dtype=object), dtype="string")
+    parts = s.str.extract(r"^\s*(\d{4})-(\d{2})\s*$")
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1], errors="coerce")
+    ok = year.notna() & month.between(1, 12)
+    out = (year * 12 + month - 1).where(ok, -1)
+    return out.to_numpy(dtype=np.int64)
+
+
+def period_first_month(months: np.ndarray, kind: str) -> np.ndarray:
+    """First month index of the period of ``kind`` that holds each month index."""
+    step = MONTHS_PER[kind]
+    return months - (months % 12) % step
+
+
+def period_labels(months: np.ndarray, kind: str) -> np.ndarray:
+    """Labels of the period of ``kind`` holding each month index (vectorized over uniques)."""
+    firsts = period_first_month(np.asarray(months, dtype=np.int64), kind)
+    uniq, inv = np.unique(firsts, return_inverse=True)
+    labels = np.array([format_period(int(u), kind) for u in uniq], dtype=object)
+    return labels[inv]
+
+
+def latest_complete(months: np.ndarray | list[str], kind: str) -> Period:
+    """The latest period of ``kind`` whose every month is present in ``months``.
+
+    Parameters
+    ----------
+    months : array of month labels or month indices
+    kind : {"month", "quarter", "half", "year"}
+
+    Raises
+    ------
+    PeriodError
+        If no complete period of that kind exists.
+    """
+    arr = np.asarray(months)
+    idx = month_index(arr) if arr.dtype.kind in "OUT" else arr.astype(np.int64)
+    present = set(int(i) for i in np.unique(idx) if i >= 0)
+    if not present:
+        raise PeriodError(f"no months found to find the latest complete {kind} in")
+    last = max(present)
+    first = period_first_month(np.array([last]), kind)[0]
+    step = MONTHS_PER[kind]
+    while first >= min(present) - step:
+        if all(m in present for m in range(first, first + step)):
+            return Period(int(first), int(first + step - 1), kind)
+        first -= step
+    raise PeriodError(f"the data hold no complete {kind}: every {kind} misses a month")
+
+
+def period_kind(label: str) -> str:
+    """The kind of a period label (``month``, ``quarter``, ``half`` or ``year``)."""
+    return parse_period(label).kind
+
+
+def resolve_period(label: str | Period, *, months: np.ndarray | list[str], kind: str) -> Period:
+    """Parse ``label``, where ``"latest"`` means the latest complete period of ``kind``.
+
+    Parameters
+    ----------
+    label : str or Period
+        A period label, or ``"latest"``.
+    months : array of month labels
+        The months present in the data (for ``"latest"``).
+    kind : {"month", "quarter", "half", "year"}
+        The kind of period ``"latest"`` stands for, usually the plan's evaluation period.
+    """
+    if isinstance(label, str) and label.strip().lower() == "latest":
+        return latest_complete(months, kind)
+    return parse_period(label)

@@ -1,0 +1,518 @@
+"""Role KPI plans: pydantic models of ``templates/plans/<role>.yaml`` and their loading.
+
+A plan says, for one marketing role, which metrics count, how each is measured from raw
+actuals, how achievement turns into a score, how scores combine into a composite and a
+rating band, which gates must hold, and how the composite turns into a bonus. Every field is
+explained, with an example, in ``docs/plans.md``.
+
+Plans are frozen: to ask "what if", make a copy with :meth:`Plan.with_overrides`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import PlanError, Problem
+
+#: Weights of a plan's metrics must sum to 1 within this tolerance (stated once, used everywhere).
+WEIGHT_TOLERANCE = 1e-6
+
+Direction = Literal["higher", "lower"]
+PeriodKind = Literal["month", "quarter", "half", "year"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Measure(_Frozen):
+    """How a metric's value for a period is built from monthly raw actuals.
+
+    Attributes
+    ----------
+    agg : {"sum", "mean", "last", "ratio", "growth", "rating"}
+        ``sum``/``mean``/``last`` of the raw metric ``source`` over the months of the period;
+        ``ratio``: the period sum of ``source`` divided by the period sum of ``denominator``
+        (never a mean of monthly ratios); ``growth``: the period value of ``source`` (rolled
+        up with ``of``) over its value in the ``baseline`` period, minus 1; ``rating``: the
+        mean of the manager ratings recorded under ``source`` in the period.
+    source : str
+        Raw metric name in the actuals file (or rating name in the ratings file).
+    denominator : str, optional
+        Raw metric divided by, for ``ratio``.
+    of : {"sum", "mean", "last"}
+        How ``source`` rolls up before growth is taken, for ``growth``.
+    baseline : {"previous_period", "same_period_last_year"}, optional
+        The period growth is measured against, for ``growth``.
+    scale : float
+        Multiplier applied to the value (1.0 by default).
+    """
+
+    agg: Literal["sum", "mean", "last", "ratio", "growth", "rating"]
+    source: str
+    denominator: str | None = None
+    of: Literal["sum", "mean", "last"] = "sum"
+    baseline: Literal["previous_period", "same_period_last_year"] | None = None
+    scale: float = 1.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Measure:
+        if self.agg == "ratio" and not self.denominator:
+            raise ValueError("a ratio needs `denominator`, the raw metric to divide by")
+        if self.agg != "ratio" and self.denominator:
+            raise ValueError(f"`denominator` is only used with agg: ratio, not {self.agg}")
+        if self.agg == "growth" and not self.baseline:
+            raise ValueError(
+                "growth needs `baseline`: previous_period or same_period_last_year"
+            )
+        if self.agg != "growth" and self.baseline:
+            raise ValueError(f"`baseline` is only used with agg: growth, not {self.agg}")
+        if not (math.isfinite(self.scale) and self.scale > 0):
+            raise ValueError(f"`scale` must be a positive number, not {self.scale}")
+        return self
+
+
+class Curve(_Frozen):
+    """A score curve: piecewise-linear through ``(achievement, score)`` points.
+
+    Flat beyond the first and last point. A repeated achievement value makes a jump (the
+    later point holds from that achievement on). With ``step: true`` the score holds at each
+    point's value until the next point (tiers), instead of running linearly between them.
+    """
+
+    points: tuple[tuple[float, float], ...] = Field(min_length=1)
+    step: bool = False
+
+    @field_validator("points")
+    @classmethod
+    def _ordered(cls, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        if not all(math.isfinite(v) for v in xs + ys):
+            raise ValueError("curve points must be finite numbers")
+        if any(b < a for a, b in zip(xs, xs[1:], strict=False)):
+            raise ValueError(f"curve achievements must not decrease, got {xs}")
+        if any(x < 0 for x in xs) or any(y < 0 for y in ys):
+            raise ValueError("curve achievements and scores must not be negative")
+        if any(b < a for a, b in zip(ys, ys[1:], strict=False)):
+            raise ValueError(f"curve scores must not decrease (more achievement never scores less), got {ys}")
+        return points
+
+
+class ScoreScale(_Frozen):
+    """Scores at a metric's threshold, target and stretch when it names no curve.
+
+    A score of 1.0 means on target. Below the threshold the score is ``below_threshold``
+    (a jump at the threshold); it is linear from threshold to target and from target to
+    stretch, and flat beyond the stretch.
+    """
+
+    below_threshold: float = 0.0
+    at_threshold: float = 0.5
+    at_target: float = 1.0
+    at_stretch: float = 1.5
+
+    @model_validator(mode="after")
+    def _check(self) -> ScoreScale:
+        vals = [self.below_threshold, self.at_threshold, self.at_target, self.at_stretch]
+        if any(v < 0 for v in vals) or vals != sorted(vals):
+            raise ValueError(
+                f"scores must rise from below_threshold to at_stretch and not be negative, got {vals}"
+            )
+        return self
+
+
+class Metric(_Frozen):
+    """One KPI of a plan. See ``docs/plans.md`` for every field with an example."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    label_zh: str
+    unit: Literal["count", "percent", "currency", "rank", "ratio", "score", "people"]
+    kind: Literal["quantitative", "qualitative"]
+    description: str = ""
+    measure: Measure
+    direction: Direction = "higher"
+    target: float
+    threshold: float | None = None
+    stretch: float | None = None
+    curve: str | None = None
+    cap: float | None = None
+    weight: float
+
+    @model_validator(mode="after")
+    def _check(self) -> Metric:
+        if self.kind == "qualitative" and self.measure.agg != "rating":
+            raise ValueError("a qualitative metric is measured by ratings: use measure.agg: rating")
+        if self.kind == "quantitative" and self.measure.agg == "rating":
+            raise ValueError("measure.agg: rating is for qualitative metrics; set kind: qualitative")
+        for name in ("target", "threshold", "stretch", "cap", "weight"):
+            v = getattr(self, name)
+            if v is not None and not math.isfinite(v):
+                raise ValueError(f"`{name}` must be a finite number, not {v}")
+        if self.target <= 0:
+            raise ValueError(
+                f"`target` must be above zero (achievement divides by it), not {self.target}"
+            )
+        if not 0 < self.weight <= 1:
+            raise ValueError(f"`weight` must be above 0 and at most 1, not {self.weight}")
+        if self.cap is not None and self.cap <= 0:
+            raise ValueError(f"`cap` (the highest score) must be above zero, not {self.cap}")
+        if self.curve is not None and (self.threshold is not None or self.stretch is not None):
+            raise ValueError("give either a named `curve` or `threshold`/`stretch`, not both")
+        seq = [v for v in (self.threshold, self.target, self.stretch) if v is not None]
+        ok = seq == sorted(seq) if self.direction == "higher" else seq == sorted(seq, reverse=True)
+        if not ok or len(set(seq)) != len(seq):
+            order = "threshold < target < stretch" if self.direction == "higher" else (
+                "threshold > target > stretch (lower is better)"
+            )
+            raise ValueError(
+                f"threshold, target and stretch are out of order: "
+                f"{self.threshold}, {self.target}, {self.stretch}; expected {order}"
+            )
+        if self.direction == "lower" and self.threshold is not None and self.threshold >= 2 * self.target:
+            raise ValueError(
+                "for lower-is-better metrics achievement is 2 - actual/target, so a threshold at "
+                f"or above twice the target ({2 * self.target}) can never be reached; lower it"
+            )
+        return self
+
+    def achievement_of(self, value: float) -> float:
+        """Achievement of a value against this metric's default target (see scoring docs)."""
+        if self.direction == "higher":
+            return value / self.target
+        return 2.0 - value / self.target
+
+
+class RatingBand(_Frozen):
+    """A rating band: composites at or above ``min_composite`` (and below the next band up)."""
+
+    band: str
+    min_composite: float = Field(ge=0)
+    guideline_share: float = Field(ge=0, le=1)
+    label: str = ""
+
+
+class Gate(_Frozen):
+    """A condition that must hold for any bonus to be paid.
+
+    ``metric`` names a plan metric; the gate fails when that metric's achievement is below
+    ``min_achievement``. A failed gate pays nothing (individual and team component alike).
+    """
+
+    key: str
+    metric: str
+    min_achievement: float = Field(gt=0)
+    description: str = ""
+
+
+class PayoutCurve(_Frozen):
+    """Composite score to payout as a share of the target bonus.
+
+    Below ``threshold`` nothing is paid; at the threshold ``threshold_payout`` (a jump when it
+    is above 0); linear to ``target_payout`` at ``target``; linear (the accelerator) to
+    ``stretch_payout`` at ``stretch``; flat beyond, and never above ``cap``.
+    """
+
+    threshold: float = 0.7
+    threshold_payout: float = 0.5
+    target: float = 1.0
+    target_payout: float = 1.0
+    stretch: float = 1.3
+    stretch_payout: float = 2.0
+    cap: float = 2.0
+
+    @model_validator(mode="after")
+    def _check(self) -> PayoutCurve:
+        xs = [self.threshold, self.target, self.stretch]
+        if not (0 <= xs[0] < xs[1] < xs[2]):
+            raise ValueError(f"payout curve needs 0 <= threshold < target < stretch, got {xs}")
+        ys = [self.threshold_payout, self.target_payout, self.stretch_payout]
+        if not (0 <= ys[0] <= ys[1] <= ys[2]):
+            raise ValueError(f"payouts must not fall from threshold to stretch, got {ys}")
+        if self.cap < self.target_payout:
+            raise ValueError(f"`cap` {self.cap} is below target_payout {self.target_payout}")
+        return self
+
+
+class Payout(_Frozen):
+    """How the composite becomes money. See ``docs/plans.md``.
+
+    Attributes
+    ----------
+    curve : PayoutCurve
+    team_share : float
+        Share of the target bonus paid on the team result, 0 to 1; the rest is individual.
+    team_measure : str
+        ``composite`` (the mean composite of the team's members in the period) or the key of
+        a plan metric (the team's pooled achievement of it, run through the payout curve).
+    person_cap : float
+        The most one person is paid in a period, as a multiple of their period target bonus.
+    modifier_min, modifier_max : float
+        Bounds of the discretionary modifier a manager may apply (1.0 means none).
+    proration : {"days", "none"}
+        ``days``: pay in proportion to calendar days employed in the period.
+    """
+
+    curve: PayoutCurve = PayoutCurve()
+    team_share: float = Field(default=0.0, ge=0, le=1)
+    team_measure: str = "composite"
+    person_cap: float = Field(default=2.0, gt=0)
+    modifier_min: float = Field(default=1.0, ge=0)
+    modifier_max: float = Field(default=1.0, ge=0)
+    proration: Literal["days", "none"] = "days"
+
+    @model_validator(mode="after")
+    def _check(self) -> Payout:
+        if not self.modifier_min <= 1.0 <= self.modifier_max:
+            raise ValueError(
+                f"modifier bounds must hold 1.0: modifier_min {self.modifier_min} <= 1 <= "
+                f"modifier_max {self.modifier_max}"
+            )
+        return self
+
+
+class Plan(_Frozen):
+    """The KPI and incentive plan of one role."""
+
+    role: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    name_zh: str
+    version: str = "1"
+    currency: str = "CNY"
+    period: PeriodKind = "quarter"
+    metrics: tuple[Metric, ...] = Field(min_length=1)
+    curves: dict[str, Curve] = Field(default_factory=dict)
+    score_scale: ScoreScale = ScoreScale()
+    rating_bands: tuple[RatingBand, ...] = Field(min_length=1)
+    gates: tuple[Gate, ...] = ()
+    payout: Payout = Payout()
+
+    @model_validator(mode="after")
+    def _check(self) -> Plan:
+        keys = [m.key for m in self.metrics]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"metric keys must be unique; repeated: {', '.join(dupes)}")
+        total = math.fsum(m.weight for m in self.metrics)
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            parts = " + ".join(f"{m.key} {m.weight:g}" for m in self.metrics)
+            raise ValueError(
+                f"metric weights add up to {total:.6g}, not 1 ({parts}); make them sum to 1"
+            )
+        for m in self.metrics:
+            if m.curve is not None and m.curve not in self.curves:
+                known = ", ".join(sorted(self.curves)) or "none defined"
+                raise ValueError(f"metric {m.key} names curve {m.curve!r}, not in `curves` ({known})")
+        for g in self.gates:
+            if g.metric not in keys:
+                raise ValueError(f"gate {g.key} names metric {g.metric!r}, not in the plan ({', '.join(keys)})")
+        if self.payout.team_measure != "composite" and self.payout.team_measure not in keys:
+            raise ValueError(
+                f"payout.team_measure {self.payout.team_measure!r} is neither `composite` nor a "
+                f"metric of the plan ({', '.join(keys)})"
+            )
+        mins = [b.min_composite for b in self.rating_bands]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError(f"rating bands must be listed best first with falling min_composite, got {mins}")
+        if mins[-1] != 0:
+            raise ValueError("the lowest rating band must start at min_composite 0 so every score has a band")
+        share = math.fsum(b.guideline_share for b in self.rating_bands)
+        if abs(share - 1.0) > WEIGHT_TOLERANCE:
+            raise ValueError(f"rating band guideline shares add up to {share:.6g}, not 1")
+        return self
+
+    # -- conveniences -------------------------------------------------------------------
+    @property
+    def metric_keys(self) -> tuple[str, ...]:
+        """Keys of the plan's metrics, in plan order."""
+        return tuple(m.key for m in self.metrics)
+
+    def metric(self, key: str) -> Metric:
+        """The metric with ``key``; raises PlanError naming the known keys if absent."""
+        for m in self.metrics:
+            if m.key == key:
+                return m
+        raise PlanError(
+            f"plan {self.role}: no metric {key!r}; known metrics: {', '.join(self.metric_keys)}"
+        )
+
+    def curve_points(self, metric: Metric | str) -> tuple[tuple[tuple[float, float], ...], bool]:
+        """The ``(achievement, score)`` points and step flag that score ``metric``.
+
+        A named curve is used as written. Otherwise the points come from the metric's
+        threshold, target and stretch turned into achievement, with :attr:`score_scale`'s scores,
+        and the metric's ``cap`` limits the score.
+        """
+        m = self.metric(metric) if isinstance(metric, str) else metric
+        if m.curve is not None:
+            c = self.curves[m.curve]
+            pts = c.points
+            step = c.step
+        else:
+            s = self.score_scale
+            pts_list: list[tuple[float, float]] = []
+            if m.threshold is not None:
+                th = max(m.achievement_of(m.threshold), 0.0)
+                pts_list += [(th, s.below_threshold), (th, s.at_threshold)]
+            else:
+                pts_list += [(0.0, 0.0)]
+            pts_list.append((1.0, s.at_target))
+            if m.stretch is not None:
+                pts_list.append((m.achievement_of(m.stretch), s.at_stretch))
+            pts = tuple(pts_list)
+            step = False
+        # rounding keeps 2 - 8/5 at 0.4, so hand-worked examples hold exactly
+        pts = tuple((round(x, 12), y if m.cap is None else min(y, m.cap)) for x, y in pts)
+        return pts, step
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None = None, /, **kw: Any) -> Plan:
+        """A validated copy of the plan with some fields changed, for what-if analysis.
+
+        Parameters
+        ----------
+        overrides : mapping, optional
+            Dotted paths to new values. A metric is addressed by its key:
+            ``{"payout.curve.threshold": 0.85, "payout.team_share": 0.4,
+            "metrics.leads.weight": 0.3, "metrics.ctr.weight": 0.1}``.
+        **kw
+            Top-level fields, e.g. ``period="year"``.
+
+        Returns
+        -------
+        Plan
+            A new frozen plan; the original is unchanged.
+
+        Raises
+        ------
+        PlanError
+            If a path names no field or the changed plan is not valid (e.g. weights no longer
+            sum to 1).
+        """
+        data = self.model_dump(mode="json")
+        changes = dict(overrides or {})
+        changes.update(kw)
+        for path, value in changes.items():
+            parts = path.split(".")
+            node: Any = data
+            for i, part in enumerate(parts[:-1]):
+                if isinstance(node, list):  # metrics, gates, bands: addressed by key
+                    match = [x for x in node if part in (x.get("key"), x.get("band"))]
+                    if not match:
+                        raise PlanError(f"plan {self.role}: override {path!r}: no item {part!r}")
+                    node = match[0]
+                elif isinstance(node, dict) and part in node:
+                    node = node[part]
+                else:
+                    raise PlanError(
+                        f"plan {self.role}: override {path!r}: no field {'.'.join(parts[: i + 1])!r}"
+                    )
+            last = parts[-1]
+            if not isinstance(node, dict) or (last not in node and node is not data.get("curves")):
+                raise PlanError(f"plan {self.role}: override {path!r}: no field {path!r}")
+            node[last] = value
+        try:
+            return Plan.model_validate(data)
+        except ValidationError as exc:
+            raise _plan_error(exc, source=f"plan {self.role} with overrides {changes}") from None
+
+
+def _loc(loc: Iterable[Any], data: Any) -> str:
+    """Dotted field path, with metric keys instead of list positions where known."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int) and isinstance(node, list) and item < len(node):
+            node = node[item]
+            key = node.get("key") if isinstance(node, dict) else None
+            parts.append(f"[{item}]" + (f"({key})" if key else ""))
+            continue
+        parts.append(str(item))
+        node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts).replace(".[", "[")
+
+
+def _plan_error(exc: ValidationError, *, source: str, data: Any = None) -> PlanError:
+    problems = []
+    for err in exc.errors():
+        msg = err["msg"].removeprefix("Value error, ")
+        where = _loc(err["loc"], data) if err["loc"] else "(top level)"
+        found = f"found {err['input']!r}" if err["type"] != "missing" and not isinstance(
+            err.get("input"), dict | list
+        ) else err["type"].replace("_", " ")
+        problems.append(Problem(f"{source}, field {where}", found, msg))
+    return PlanError.from_problems(problems, subject=source)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Load and check one plan file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML plan, e.g. ``templates/plans/online_promotion.yaml``.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    PlanError
+        Naming the file and each bad field path, what was found and what is expected.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PlanError(f"{path}: plan file not found; give the path of a <role>.yaml plan")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
+        raise PlanError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from None
+    if not isinstance(data, dict):
+        raise PlanError(f"{path}: empty or not a mapping; a plan starts with `role:` and lists `metrics:`")
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise _plan_error(exc, source=str(path), data=data) from None
+    if plan.role != path.stem:
+        raise PlanError(
+            f"{path}, field role: found {plan.role!r}; the file must be named after its role "
+            f"({plan.role}.yaml) or say role: {path.stem}"
+        )
+    return plan
+
+
+def load_plans(directory: str | Path = "templates/plans") -> dict[str, Plan]:
+    """Load every ``*.yaml`` plan in a folder, keyed by role.
+
+    All files are checked before raising, so one error lists every problem found.
+
+    Raises
+    ------
+    PlanError
+        If the folder is missing or holds no plan, or any plan is invalid.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise PlanError(f"{directory}: plans folder not found; point --plans at templates/plans")
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        raise PlanError(f"{directory}: no *.yaml plan files found; copy one from templates/plans")
+    plans: dict[str, Plan] = {}
+    problems: list[Problem] = []
+    for f in files:
+        try:
+            plans[f.stem] = load_plan(f)
+        except PlanError as exc:
+            problems.extend(exc.problems or [Problem(str(f), exc.summary, "fix the plan file")])
+    if problems:
+        raise PlanError.from_problems(problems, subject=str(directory))
+    return plans
