@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import DataError, PeriodError, PerfkitError, PlanError
+from .errors import DataError, PerfkitError, PeriodError, PlanError
 
 __version__ = "0.1.0"
 

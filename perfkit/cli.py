@@ -59,8 +59,14 @@ def sample(out_dir: Path, employees: int, months: int, seed: int) -> None:
 
 @cli.command()
 @click.argument("data_dir", type=click.Path(path_type=Path))
-@click.option("--plans", "plans_dir", default=DEFAULT_PLANS, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of role plan YAML files.")
+@click.option(
+    "--plans",
+    "plans_dir",
+    default=DEFAULT_PLANS,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of role plan YAML files.",
+)
 @_user_errors
 def validate(data_dir: Path, plans_dir: Path) -> None:
     """Check a data set and the plans; print a summary, or every problem found."""
@@ -74,16 +80,31 @@ def validate(data_dir: Path, plans_dir: Path) -> None:
 
 @cli.command()
 @click.argument("data_dir", type=click.Path(path_type=Path))
-@click.option("--period", required=True,
-              help="2026-07, 2026Q3, 2026H2, 2026, or 'latest' (latest complete period).")
+@click.option(
+    "--period",
+    required=True,
+    help="2026-07, 2026Q3, 2026H2, 2026, or 'latest' (latest complete period).",
+)
 @click.option("--role", "roles", multiple=True, help="Only this role (repeatable).")
-@click.option("--plans", "plans_dir", default=DEFAULT_PLANS, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of role plan YAML files.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file: .csv, .xlsx or .parquet.")
+@click.option(
+    "--plans",
+    "plans_dir",
+    default=DEFAULT_PLANS,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of role plan YAML files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .csv, .xlsx or .parquet.",
+)
 @_user_errors
-def score(data_dir: Path, period: str, roles: tuple[str, ...], plans_dir: Path,
-          output: Path) -> None:
+def score(
+    data_dir: Path, period: str, roles: tuple[str, ...], plans_dir: Path, output: Path
+) -> None:
     """Score DATA_DIR for one period and write metric scores, results and payouts."""
     from .evaluation import evaluate_dir
     from .export import write_evaluation
@@ -95,24 +116,57 @@ def score(data_dir: Path, period: str, roles: tuple[str, ...], plans_dir: Path,
 
 @cli.command()
 @click.argument("data_dir", type=click.Path(path_type=Path))
-@click.option("--period", default="latest", show_default=True,
-              help="2026Q3, 2026-07, 2026H2, 2026, or 'latest'.")
+@click.option(
+    "--period",
+    default="latest",
+    show_default=True,
+    help="2026Q3, 2026-07, 2026H2, 2026, or 'latest'.",
+)
 @click.option("--roles", "roles", multiple=True, help="Only these roles (repeatable).")
-@click.option("--plans", "plans_dir", default=DEFAULT_PLANS, show_default=True,
-              type=click.Path(path_type=Path), help="Folder of role plan YAML files.")
+@click.option(
+    "--plans",
+    "plans_dir",
+    default=DEFAULT_PLANS,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of role plan YAML files.",
+)
 @click.option("--jobs", "-j", default=2, show_default=True, help="Worker processes.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--show-pay", is_flag=True, help="Include the payout summary (off by default).")
-@click.option("-o", "--output", "output_dir", default="reports", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Reports folder.")
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    default="reports",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Reports folder.",
+)
 @_user_errors
-def report(data_dir: Path, period: str, roles: tuple[str, ...], plans_dir: Path, jobs: int,
-           lang: str, show_pay: bool, output_dir: Path) -> None:
+def report(
+    data_dir: Path,
+    period: str,
+    roles: tuple[str, ...],
+    plans_dir: Path,
+    jobs: int,
+    lang: str,
+    show_pay: bool,
+    output_dir: Path,
+) -> None:
     """Run one role report per role and write HTML reports with an index page."""
     from .reports import run_reports
 
-    batch = run_reports(data_dir, period=period, roles=roles or None, plans_dir=plans_dir,
-                        jobs=jobs, lang=lang, show_pay=show_pay, output_dir=output_dir)
+    batch = run_reports(
+        data_dir,
+        period=period,
+        roles=roles or None,
+        plans_dir=plans_dir,
+        jobs=jobs,
+        lang=lang,
+        show_pay=show_pay,
+        output_dir=output_dir,
+    )
     for failure in batch.failures:
         click.echo(f"failed: {failure}", err=True)
     click.echo(f"index: {batch.index_path}")

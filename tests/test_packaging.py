@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 # conda-forge names where they differ from PyPI's
 CONDA_NAMES: dict[str, str] = {}
@@ -54,7 +55,9 @@ def test_environment_lists_the_same_packages_as_pyproject():
         f"only in pyproject.toml: {sorted(set(reqs) - set(listed))}"
     )
     for name, req in reqs.items():
-        assert SpecifierSet(listed[name]) == req.specifier, f"{name}: {listed[name]} vs {req.specifier}"
+        assert SpecifierSet(listed[name]) == req.specifier, (
+            f"{name}: {listed[name]} vs {req.specifier}"
+        )
 
 
 def test_environment_python_matches_requires_python():
