@@ -45,3 +45,18 @@ def test_atomic_dir_keeps_old_folder_on_failure(tmp_path):
         raise RuntimeError("interrupted")
     assert (target / "good.html").read_text() == "good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
+
+
+def test_outputs_get_the_usual_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "a.csv") as tmp:
+            tmp.write_text("x")
+        with atomic_dir(tmp_path / "d") as tmp:
+            (tmp / "f").write_text("x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o755
