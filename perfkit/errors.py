@@ -30,7 +30,8 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.found}; {self.expected}"
+        tail = "; ".join(part for part in (self.found, self.expected) if part)
+        return f"{self.where}: {tail}" if tail else self.where
 
 
 class PerfkitError(Exception):
@@ -58,6 +59,19 @@ class PerfkitError(Exception):
         problems = tuple(problems)
         n = len(problems)
         return cls(f"{subject}: {n} problem{'s' if n != 1 else ''} found", problems)
+
+    @classmethod
+    def single(cls, where: str, found: str, expected: str) -> PerfkitError:
+        """An error holding one problem; its message is that problem's line.
+
+        Used where one mistake stops the work (a missing file, unreadable YAML), so callers
+        that collect problems (``perfkit validate``) still get ``where``, ``found`` and
+        ``expected`` apart.
+        """
+        problem = Problem(where, found, expected)
+        err = cls(str(problem))
+        err.problems = (problem,)
+        return err
 
 
 class DataError(PerfkitError):

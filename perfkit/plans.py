@@ -10,6 +10,7 @@ Plans are frozen: to ask "what if", make a copy with :meth:`Plan.with_overrides`
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -68,9 +69,7 @@ class Measure(_Frozen):
         if self.agg != "ratio" and self.denominator:
             raise ValueError(f"`denominator` is only used with agg: ratio, not {self.agg}")
         if self.agg == "growth" and not self.baseline:
-            raise ValueError(
-                "growth needs `baseline`: previous_period or same_period_last_year"
-            )
+            raise ValueError("growth needs `baseline`: previous_period or same_period_last_year")
         if self.agg != "growth" and self.baseline:
             raise ValueError(f"`baseline` is only used with agg: growth, not {self.agg}")
         if not (math.isfinite(self.scale) and self.scale > 0):
@@ -101,7 +100,9 @@ class Curve(_Frozen):
         if any(x < 0 for x in xs) or any(y < 0 for y in ys):
             raise ValueError("curve achievements and scores must not be negative")
         if any(b < a for a, b in zip(ys, ys[1:], strict=False)):
-            raise ValueError(f"curve scores must not decrease (more achievement never scores less), got {ys}")
+            raise ValueError(
+                f"curve scores must not decrease (more achievement never scores less), got {ys}"
+            )
         return points
 
 
@@ -151,7 +152,9 @@ class Metric(_Frozen):
         if self.kind == "qualitative" and self.measure.agg != "rating":
             raise ValueError("a qualitative metric is measured by ratings: use measure.agg: rating")
         if self.kind == "quantitative" and self.measure.agg == "rating":
-            raise ValueError("measure.agg: rating is for qualitative metrics; set kind: qualitative")
+            raise ValueError(
+                "measure.agg: rating is for qualitative metrics; set kind: qualitative"
+            )
         for name in ("target", "threshold", "stretch", "cap", "weight"):
             v = getattr(self, name)
             if v is not None and not math.isfinite(v):
@@ -169,14 +172,20 @@ class Metric(_Frozen):
         seq = [v for v in (self.threshold, self.target, self.stretch) if v is not None]
         ok = seq == sorted(seq) if self.direction == "higher" else seq == sorted(seq, reverse=True)
         if not ok or len(set(seq)) != len(seq):
-            order = "threshold < target < stretch" if self.direction == "higher" else (
-                "threshold > target > stretch (lower is better)"
+            order = (
+                "threshold < target < stretch"
+                if self.direction == "higher"
+                else ("threshold > target > stretch (lower is better)")
             )
             raise ValueError(
                 f"threshold, target and stretch are out of order: "
                 f"{self.threshold}, {self.target}, {self.stretch}; expected {order}"
             )
-        if self.direction == "lower" and self.threshold is not None and self.threshold >= 2 * self.target:
+        if (
+            self.direction == "lower"
+            and self.threshold is not None
+            and self.threshold >= 2 * self.target
+        ):
             raise ValueError(
                 "for lower-is-better metrics achievement is 2 - actual/target, so a threshold at "
                 f"or above twice the target ({2 * self.target}) can never be reached; lower it"
@@ -309,10 +318,14 @@ class Plan(_Frozen):
         for m in self.metrics:
             if m.curve is not None and m.curve not in self.curves:
                 known = ", ".join(sorted(self.curves)) or "none defined"
-                raise ValueError(f"metric {m.key} names curve {m.curve!r}, not in `curves` ({known})")
+                raise ValueError(
+                    f"metric {m.key} names curve {m.curve!r}, not in `curves` ({known})"
+                )
         for g in self.gates:
             if g.metric not in keys:
-                raise ValueError(f"gate {g.key} names metric {g.metric!r}, not in the plan ({', '.join(keys)})")
+                raise ValueError(
+                    f"gate {g.key} names metric {g.metric!r}, not in the plan ({', '.join(keys)})"
+                )
         if self.payout.team_measure != "composite" and self.payout.team_measure not in keys:
             raise ValueError(
                 f"payout.team_measure {self.payout.team_measure!r} is neither `composite` nor a "
@@ -320,9 +333,13 @@ class Plan(_Frozen):
             )
         mins = [b.min_composite for b in self.rating_bands]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            raise ValueError(f"rating bands must be listed best first with falling min_composite, got {mins}")
+            raise ValueError(
+                f"rating bands must be listed best first with falling min_composite, got {mins}"
+            )
         if mins[-1] != 0:
-            raise ValueError("the lowest rating band must start at min_composite 0 so every score has a band")
+            raise ValueError(
+                "the lowest rating band must start at min_composite 0 so every score has a band"
+            )
         share = math.fsum(b.guideline_share for b in self.rating_bands)
         if abs(share - 1.0) > WEIGHT_TOLERANCE:
             raise ValueError(f"rating band guideline shares add up to {share:.6g}, not 1")
@@ -438,15 +455,38 @@ def _loc(loc: Iterable[Any], data: Any) -> str:
     return ".".join(parts).replace(".[", "[")
 
 
+def _field_names() -> list[str]:
+    models = (Plan, Metric, Measure, Curve, ScoreScale, RatingBand, Gate, PayoutCurve, Payout)
+    return sorted({name for model in models for name in model.model_fields})
+
+
 def _plan_error(exc: ValidationError, *, source: str, data: Any = None) -> PlanError:
+    """Translate pydantic's errors into problems an analyst can act on (no pydantic terms)."""
     problems = []
     for err in exc.errors():
+        loc = err["loc"]
+        where = f"{source}, field {_loc(loc, data)}" if loc else source
+        value = err.get("input")
+        found = "" if isinstance(value, dict | list) else f"found {value!r}"
         msg = err["msg"].removeprefix("Value error, ")
-        where = _loc(err["loc"], data) if err["loc"] else "(top level)"
-        found = f"found {err['input']!r}" if err["type"] != "missing" and not isinstance(
-            err.get("input"), dict | list
-        ) else err["type"].replace("_", " ")
-        problems.append(Problem(f"{source}, field {where}", found, msg))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            close = difflib.get_close_matches(str(loc[-1]), _field_names(), n=1, cutoff=0.6)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            found = f"unknown field `{loc[-1]}`"
+            expected = f"remove it or correct its spelling{hint}; see docs/plans.md"
+        elif kind == "missing":
+            found = "missing"
+            expected = f"add `{loc[-1]}`; see docs/plans.md"
+        elif kind == "literal_error":
+            expected = f"use {err.get('ctx', {}).get('expected', msg)}"
+        elif kind == "string_pattern_mismatch":
+            expected = "use lower-case letters, digits and _, starting with a letter"
+        elif kind == "value_error":
+            found, expected = (found, msg) if found else (msg, "")
+        else:
+            expected = msg.replace("Input should be", "expected")
+        problems.append(Problem(where, found, expected))
     return PlanError.from_problems(problems, subject=source)
 
 
@@ -469,23 +509,27 @@ def load_plan(path: str | Path) -> Plan:
     """
     path = Path(path)
     if not path.is_file():
-        raise PlanError(f"{path}: plan file not found; give the path of a <role>.yaml plan")
+        raise PlanError.single(str(path), "plan file not found", "give the path of a <role>.yaml")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
-        raise PlanError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from None
+        problem = getattr(exc, "problem", None) or "unreadable"
+        raise PlanError.single(where, f"not valid YAML ({problem})", "fix the syntax") from None
     if not isinstance(data, dict):
-        raise PlanError(f"{path}: empty or not a mapping; a plan starts with `role:` and lists `metrics:`")
+        raise PlanError.single(
+            str(path), "empty or not a mapping", "a plan starts with `role:` and lists `metrics:`"
+        )
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise _plan_error(exc, source=str(path), data=data) from None
     if plan.role != path.stem:
-        raise PlanError(
-            f"{path}, field role: found {plan.role!r}; the file must be named after its role "
-            f"({plan.role}.yaml) or say role: {path.stem}"
+        raise PlanError.single(
+            f"{path}, field role",
+            f"found {plan.role!r} in a file named {path.name}",
+            f"name the file after its role ({plan.role}.yaml) or say role: {path.stem}",
         )
     return plan
 
@@ -502,10 +546,14 @@ def load_plans(directory: str | Path = "templates/plans") -> dict[str, Plan]:
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise PlanError(f"{directory}: plans folder not found; point --plans at templates/plans")
+        raise PlanError.single(
+            str(directory), "plans folder not found", "point --plans at templates/plans"
+        )
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
-        raise PlanError(f"{directory}: no *.yaml plan files found; copy one from templates/plans")
+        raise PlanError.single(
+            str(directory), "no *.yaml plan files found", "copy one from templates/plans"
+        )
     plans: dict[str, Plan] = {}
     problems: list[Problem] = []
     for f in files:

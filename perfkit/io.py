@@ -1,0 +1,1522 @@
+"""Reading and checking input data: a folder of CSV, Excel or Parquet files -> :class:`Dataset`.
+
+A data set is a folder holding ``employees``, ``actuals`` and, optionally, ``targets``,
+``ratings`` and ``modifiers``, each as ``.csv``, ``.xlsx`` or ``.parquet`` (see
+``docs/data.md``, the contract). :func:`load_dataset` reads the files, turns an analyst's wide
+Excel export into long form with a column mapping, coerces every column to its type and checks
+each table with a pandera schema. Every problem is collected, not only the first, and reported
+as a :class:`~perfkit.errors.Problem` naming the file, the row number as the user sees it
+(CSV: the header is row 1, so the first data row is row 2; Excel: the sheet's row number;
+Parquet: the record number from 1), the column, what was found and the fix.
+
+:func:`validate` does the same and also checks the plans and the data against the plans; the
+``perfkit validate`` command prints its :meth:`ValidationReport.summary`.
+
+What is read forgivingly (so an Excel round trip does not break a file): header names in any
+case with spaces (``Employee ID``), title rows above the header (the first
+:data:`HEADER_SCAN_ROWS` rows are searched for it), blank rows, ids Excel stored as numbers,
+thousands separators (``12,500``), periods Excel turned into dates (``2026-07-01``,
+``Jul-26``) or written loosely (``2026/7``, ``2026 q3``, ``Q3 2026``, ``2026年7月``), dates as
+``2024/3/15``, and CSV saved as UTF-8 with a BOM or in the GB18030 code page.
+
+Column mapping (wide form)
+--------------------------
+A mapping tells perfkit how to read files that do not follow the contract's names. It is a
+dict (or a ``mapping.yaml`` file, picked up automatically when it sits in the data folder)
+with one entry per table, every key optional::
+
+    actuals:
+      file: KPI export 2026.xlsx   # file name in the folder (default: actuals.csv/.xlsx/.parquet)
+      sheet: Monthly               # Excel sheet name or 0-based position (default: the first)
+      id_column: Emp No            # the column holding employee_id
+      period_column: Month         # the column holding the period
+      columns: {Staff name: name}  # any other renames: their column -> perfkit column
+      metrics:                     # wide form: one column per metric -> its metric name
+        Leads: leads
+        Web UV: web_unique_visitors
+
+With ``metrics`` the table is wide (one row per employee and period, one column per metric)
+and is melted to long form; empty cells are skipped. ``metrics`` names raw metrics for
+``actuals``, plan metric keys for ``targets`` and rating names for ``ratings``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io as _stdio
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import DataError, PerfkitError, PlanError, Problem
+from .periods import latest_complete
+
+__all__ = [
+    "RAW_METRICS",
+    "TABLES",
+    "DataMapping",
+    "Dataset",
+    "TableMapping",
+    "ValidationReport",
+    "empty_table",
+    "load_dataset",
+    "validate",
+]
+
+#: Tables of a data set, in the order they are read and reported.
+TABLES = ("employees", "actuals", "targets", "ratings", "modifiers")
+#: Tables that must exist and hold at least one row.
+REQUIRED_TABLES = ("employees", "actuals")
+#: File formats read, by suffix.
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+#: Rows scanned for the header row (title rows may sit above it in an Excel export).
+HEADER_SCAN_ROWS = 20
+#: Problems of one kind listed per file and column before the rest are counted.
+MAX_LISTED = 20
+
+#: The raw metric catalogue of ``docs/data.md``: raw metric name -> unit. An ``actuals``
+#: metric outside it is a problem unless a plan measures it (a custom raw metric).
+RAW_METRICS: dict[str, str] = {
+    "leads": "count",
+    "event_attendance": "people",
+    "event_budget": "CNY",
+    "event_spend": "CNY",
+    "event_reach": "count",
+    "web_unique_visitors": "count",
+    "web_page_views": "count",
+    "search_rank": "rank",
+    "ad_impressions": "count",
+    "ad_clicks": "count",
+    "ad_conversions": "count",
+    "ad_spend": "CNY",
+    "new_channel_partners": "count",
+    "channel_sales": "CNY",
+    "partner_satisfaction": "score",
+    "market_share": "fraction",
+    "social_followers": "count",
+    "content_published": "count",
+    "content_reach": "count",
+    "content_engagements": "count",
+    "repeat_purchase_rate": "fraction",
+    "referrals": "count",
+}
+
+Kind = Literal["text", "number", "date", "month", "period"]
+
+
+@dataclass(frozen=True)
+class _Col:
+    name: str
+    kind: Kind
+    required: bool = True  # the column must be in the file
+    nullable: bool = False  # its cells may be empty
+
+
+_COLUMNS: dict[str, tuple[_Col, ...]] = {
+    "employees": (
+        _Col("employee_id", "text"),
+        _Col("name", "text"),
+        _Col("role", "text"),
+        _Col("team", "text"),
+        _Col("manager_id", "text", nullable=True),
+        _Col("hire_date", "date"),
+        _Col("leave_date", "date", required=False, nullable=True),
+        _Col("annual_target_bonus", "number"),
+        _Col("currency", "text"),
+    ),
+    "actuals": (
+        _Col("employee_id", "text"),
+        _Col("period", "month"),
+        _Col("metric", "text"),
+        _Col("value", "number"),
+    ),
+    "targets": (
+        _Col("employee_id", "text"),
+        _Col("period", "period"),
+        _Col("metric", "text"),
+        _Col("target", "number"),
+    ),
+    "ratings": (
+        _Col("employee_id", "text"),
+        _Col("period", "period"),
+        _Col("metric", "text"),
+        _Col("rating", "number"),
+        _Col("rater_id", "text", required=False, nullable=True),
+        _Col("comment", "text", required=False, nullable=True),
+    ),
+    "modifiers": (
+        _Col("employee_id", "text"),
+        _Col("period", "period"),
+        _Col("modifier", "number"),
+        _Col("reason", "text", required=False, nullable=True),
+    ),
+}
+#: The value column a wide table's metric columns melt into.
+_VALUE_COLUMN = {"actuals": "value", "targets": "target", "ratings": "rating"}
+#: Columns whose repeated combination is a duplicate row.
+_UNIQUE = {
+    "actuals": ["employee_id", "period", "metric"],
+    "targets": ["employee_id", "period", "metric"],
+    "ratings": ["employee_id", "period", "metric", "rater_id"],
+    "modifiers": ["employee_id", "period"],
+}
+_DTYPES = {"text": "str", "number": "float64", "date": "datetime64[ns]"}
+_DTYPES["month"] = _DTYPES["period"] = "str"
+
+_MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|Q[1-4]|H[12])?$"
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """An empty frame with the columns and dtypes of ``table`` (e.g. ``"ratings"``)."""
+    return pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in _COLUMNS[table]})
+
+
+# --------------------------------------------------------------------------------------
+# Dataset
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Dataset:
+    """The validated input frames of one data set, in long form.
+
+    Attributes
+    ----------
+    employees : DataFrame
+        ``employee_id, name, role, team, manager_id, hire_date, leave_date,
+        annual_target_bonus, currency`` (dates datetime64, ``leave_date`` NaT while employed).
+    actuals : DataFrame
+        ``employee_id, period, metric, value``: monthly raw actuals, ``period`` ``YYYY-MM``.
+    targets : DataFrame
+        ``employee_id, period, metric, target``: per-person targets of plan metrics (may be
+        empty).
+    ratings : DataFrame
+        ``employee_id, period, metric, rating, rater_id, comment`` (may be empty).
+    modifiers : DataFrame
+        ``employee_id, period, modifier, reason`` (may be empty).
+    source : str
+        Where the data came from (the folder), for messages and report headers.
+    """
+
+    employees: pd.DataFrame
+    actuals: pd.DataFrame
+    targets: pd.DataFrame
+    ratings: pd.DataFrame
+    modifiers: pd.DataFrame
+    source: str = "<frames>"
+
+    @property
+    def months(self) -> list[str]:
+        """Sorted unique month labels (``YYYY-MM``) in ``actuals``."""
+        return sorted(self.actuals["period"].dropna().unique().tolist())
+
+    @classmethod
+    def from_frames(
+        cls,
+        employees: pd.DataFrame,
+        actuals: pd.DataFrame,
+        targets: pd.DataFrame | None = None,
+        ratings: pd.DataFrame | None = None,
+        modifiers: pd.DataFrame | None = None,
+        *,
+        source: str = "<frames>",
+        check: bool = True,
+    ) -> Dataset:
+        """Build a Dataset from frames, e.g. in a test or a notebook.
+
+        Parameters
+        ----------
+        employees, actuals : DataFrame
+            Frames with the columns of ``docs/data.md``.
+        targets, ratings, modifiers : DataFrame, optional
+            Absent frames become empty frames with their columns and dtypes.
+        source : str
+            A name for messages.
+        check : bool
+            When true (the default) every frame is coerced to its dtypes (text ids, ``YYYY-MM``
+            periods, float values, datetime dates) and checked as a loaded file would be; the
+            inputs are not changed. When false the frames are only copied.
+
+        Returns
+        -------
+        Dataset
+
+        Raises
+        ------
+        DataError
+            When ``check`` is true and a frame breaks the contract; rows are numbered from 1.
+        """
+        given = {
+            "employees": employees,
+            "actuals": actuals,
+            "targets": targets,
+            "ratings": ratings,
+            "modifiers": modifiers,
+        }
+        if not check:
+            frames = {k: (v.copy() if v is not None else empty_table(k)) for k, v in given.items()}
+            return cls(**frames, source=source)
+        tables: dict[str, _Table] = {}
+        problems = _Problems()
+        for name, frame in given.items():
+            if frame is None:
+                continue
+            raw = frame.reset_index(drop=True)
+            raw.columns = [str(c) for c in raw.columns]
+            rows = np.arange(1, len(raw) + 1)
+            t = _Table(name, f"{name} frame", raw, rows, {c: c for c in raw.columns})
+            tables[name] = _prepare(t, problems)
+        _cross_tables(tables, problems)
+        if problems:
+            raise DataError.from_problems(problems.sorted(), subject=source)
+        return _dataset(tables, source)
+
+
+# --------------------------------------------------------------------------------------
+# Column mapping
+# --------------------------------------------------------------------------------------
+class TableMapping(BaseModel):
+    """How to read one table whose file does not use the contract's names.
+
+    Attributes
+    ----------
+    file : str, optional
+        File name inside the data folder, e.g. ``KPI export.xlsx``.
+    sheet : str or int, optional
+        Excel sheet name, or its 0-based position; the first sheet by default.
+    id_column, period_column : str, optional
+        The file's columns holding ``employee_id`` and ``period``.
+    columns : dict of str to str
+        Other renames: the file's column name -> the perfkit column name.
+    metrics : dict of str to str
+        Wide form: the file's metric column -> metric name. The table is melted to long form.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str | None = None
+    sheet: str | int | None = None
+    id_column: str | None = None
+    period_column: str | None = None
+    columns: dict[str, str] = {}
+    metrics: dict[str, str] = {}
+
+    def renames(self) -> dict[str, str]:
+        """The file's column -> perfkit column, from ``columns``, ``id_column``, ``period_column``."""
+        out = dict(self.columns)
+        if self.id_column:
+            out[self.id_column] = "employee_id"
+        if self.period_column:
+            out[self.period_column] = "period"
+        return out
+
+
+class DataMapping(BaseModel):
+    """A column mapping for a whole data set: one optional :class:`TableMapping` per table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    employees: TableMapping | None = None
+    actuals: TableMapping | None = None
+    targets: TableMapping | None = None
+    ratings: TableMapping | None = None
+    modifiers: TableMapping | None = None
+
+
+MappingLike = DataMapping | Mapping[str, Any] | str | Path | None
+
+
+def _read_mapping(mapping: MappingLike, folder: Path, problems: _Problems) -> DataMapping | None:
+    where = "mapping"
+    if mapping is None:
+        for name in ("mapping.yaml", "mapping.yml"):
+            if (folder / name).is_file():
+                mapping = folder / name
+                break
+        else:
+            return None
+    if isinstance(mapping, DataMapping):
+        return mapping
+    if isinstance(mapping, str | Path):
+        path = Path(mapping)
+        where = path.name
+        if not path.is_file():
+            problems.add("", 0, str(path), "mapping file not found", "give its path")
+            return None
+        try:
+            mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f", line {mark.line + 1}" if mark is not None else ""
+            problems.add("", 0, f"{where}{line}", "not valid YAML", "fix the syntax")
+            return None
+    try:
+        result = DataMapping.model_validate(mapping)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(whole mapping)"
+            if err["type"] == "extra_forbidden":
+                allowed = list(TABLES) if len(err["loc"]) == 1 else list(TableMapping.model_fields)
+                problems.add(
+                    "",
+                    0,
+                    f"{where}, field {loc}",
+                    "unknown field",
+                    f"use one of: {', '.join(allowed)}",
+                )
+            else:
+                kind = err["type"]
+                if kind in ("model_type", "model_attributes_type", "dict_type"):
+                    msg = "expected a mapping: one `name: value` per line"
+                else:
+                    msg = err["msg"].replace("Input should be", "expected")
+                problems.add("", 0, f"{where}, field {loc}", msg, "see docs/data.md")
+        return None
+    for table in TABLES:
+        tm = getattr(result, table)
+        if tm is None:
+            continue
+        known = {c.name for c in _COLUMNS[table]}
+        for theirs, ours in tm.columns.items():
+            if ours not in known:
+                problems.add(
+                    "",
+                    0,
+                    f"{where}, field {table}.columns.{theirs}",
+                    f"maps to {ours!r}, not a column of {table}",
+                    f"map to one of: {', '.join(sorted(known))}",
+                )
+        if tm.metrics and table not in _VALUE_COLUMN:
+            problems.add(
+                "",
+                0,
+                f"{where}, field {table}.metrics",
+                f"{table} has no wide form",
+                f"use `metrics` only for {', '.join(_VALUE_COLUMN)}",
+            )
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# Problems
+# --------------------------------------------------------------------------------------
+class _Problems:
+    """Collects problems with a sort key (table order, row), so reports read top to bottom."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[int, int, int, Problem]] = []
+
+    def add(self, table: str, row: int, where: str, found: str, expected: str = "") -> None:
+        """Record a problem of ``table`` ("" for the folder, "plans" for plans) at ``row``."""
+        self.add_problem(table, row, Problem(where, found, expected))
+
+    def add_problem(self, table: str, row: int, problem: Problem) -> None:
+        order = TABLES.index(table) if table in TABLES else (len(TABLES) if table else -1)
+        self._items.append((order, int(row), len(self._items), problem))
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def sorted(self) -> list[Problem]:
+        return [p for *_, p in sorted(self._items, key=lambda x: x[:3])]
+
+
+def _show(value: Any) -> str:
+    """A found value as the user would recognise it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return "an empty cell"
+    if isinstance(value, pd.Timestamp | dt.date):
+        return f"'{value:%Y-%m-%d}'"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):g}"
+    return repr(str(value))
+
+
+def _rows_text(rows: Iterable[int], limit: int = 5) -> str:
+    """``row 5``, ``rows 5 and 9`` or ``rows 5, 9, 12 and 40 more``."""
+    rs = sorted({int(r) for r in rows})
+    if len(rs) == 1:
+        return f"row {rs[0]}"
+    if len(rs) <= limit:
+        return "rows " + ", ".join(map(str, rs[:-1])) + f" and {rs[-1]}"
+    return "rows " + ", ".join(map(str, rs[:limit])) + f" and {len(rs) - limit} more"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Table:
+    """One table while it is read: the frame plus how to name its rows and columns."""
+
+    name: str
+    file: str  # shown in messages, e.g. "actuals.xlsx"
+    frame: pd.DataFrame  # RangeIndex; perfkit column names once mapped
+    rows: np.ndarray  # the user's row number of each frame row
+    columns: dict[str, str]  # perfkit column -> the user's column name
+    value_source: np.ndarray | None = None  # wide form: the user's column of each value
+    broken: bool = False  # a required column is missing: no row checks, no cross-checks
+    mapped: dict[str, str] = field(default_factory=dict)  # perfkit column -> mapping's name
+
+    def where(self, pos: int, column: str | None = None) -> str:
+        text = f"{self.file}, row {self.rows[pos]}"
+        if column is not None:
+            text += f", column {self.column_name(column, pos)}"
+        return text
+
+    def column_name(self, column: str, pos: int | None = None) -> str:
+        if (
+            self.value_source is not None
+            and pos is not None
+            and column == _VALUE_COLUMN.get(self.name)
+        ):
+            return str(self.value_source[pos])
+        theirs = self.columns.get(column, column)
+        return theirs if theirs == column else f"{theirs} ({column})"
+
+
+def _norm(name: Any) -> str:
+    """A header cell compared loosely: trimmed, lower case, spaces and dashes as ``_``."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _find_files(folder: Path) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {t: [] for t in TABLES}
+    for p in sorted(folder.iterdir()):
+        stem, suffix = p.stem.lower(), p.suffix.lower()
+        if p.is_file() and stem in found and (suffix in SUFFIXES or suffix == ".xls"):
+            found[stem].append(p)
+    return found
+
+
+def _header_index(rows: list[list[Any]], needed: set[str], any_of: set[str]) -> int | None:
+    """Index of the first row holding every ``needed`` name (and one of ``any_of``)."""
+    for require_any in (True, False) if any_of else (False,):
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            cells = {_norm(c) for c in row if not _blank(c)}
+            if needed <= cells and (not require_any or cells & any_of):
+                return i
+    return None
+
+
+def _blank(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+
+
+def _first_nonblank(rows: list[list[Any]]) -> int | None:
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if any(not _blank(c) for c in row):
+            return i
+    return None
+
+
+def _read_csv(
+    path: Path, needed: set[str], any_of: set[str]
+) -> tuple[pd.DataFrame, np.ndarray] | str:
+    """Read a CSV file as text; returns (frame, row numbers) or a problem text."""
+    encoding = "utf-8-sig"
+    try:
+        head = path.read_bytes()[:65536].decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "gb18030"  # Excel on Chinese Windows saves CSV in this code page
+        head = path.read_bytes()[:65536].decode(encoding, errors="replace")
+    lines = list(csv.reader(_stdio.StringIO(head)))[:HEADER_SCAN_ROWS]
+    k = _header_index(lines, needed, any_of)
+    if k is None:
+        k = _first_nonblank(lines) or 0
+    try:
+        frame = pd.read_csv(
+            path,
+            skiprows=k,
+            header=0,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            encoding=encoding,
+        )
+    except pd.errors.EmptyDataError:
+        return "holds no header row"
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            return (
+                f"row {int(m[2]) + k} has {m[3]} cells but the header has {m[1]}; "
+                "remove the extra cells or quote text that holds a comma"
+            )
+        return f"cannot be read as CSV ({exc}); save it again as CSV (comma separated)"
+    except UnicodeDecodeError:
+        return "is not UTF-8 text; save it as CSV UTF-8"
+    rows = np.arange(len(frame)) + k + 2
+    return frame, rows
+
+
+def _read_excel(
+    path: Path, sheet: str | int | None, needed: set[str], any_of: set[str]
+) -> tuple[pd.DataFrame, np.ndarray] | str:
+    """Read one sheet, finding the header row below any title rows."""
+    try:
+        grid = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object)
+    except ValueError as exc:
+        if "not found" in str(exc) or "out of range" in str(exc).lower():
+            return f"has no sheet {sheet!r}; name an existing sheet in the mapping"
+        return "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"
+    except Exception:  # a corrupt or mislabelled file: openpyxl/zipfile errors
+        return "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"
+    cells = grid.head(HEADER_SCAN_ROWS).to_numpy().tolist()
+    k = _header_index(cells, needed, any_of)
+    if k is None:
+        k = _first_nonblank(cells)
+        if k is None:
+            return "holds no header row in its first rows"
+    header = grid.iloc[k]
+    keep = [j for j, h in enumerate(header) if not _blank(h)]
+    frame = grid.iloc[k + 1 :, keep]
+    frame.columns = [str(header.iloc[j]).strip() for j in keep]
+    rows = frame.index.to_numpy() + 1  # the frame's row i is the sheet's row i + 1
+    return frame.reset_index(drop=True), rows
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, np.ndarray] | str:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception:  # pyarrow raises several types for unreadable files
+        return "cannot be read as a Parquet file; write it again, e.g. with DataFrame.to_parquet"
+    frame.columns = [str(c) for c in frame.columns]
+    return frame.reset_index(drop=True), np.arange(1, len(frame) + 1)
+
+
+def _read_table(
+    table: str, path: Path, tm: TableMapping | None, problems: _Problems
+) -> _Table | None:
+    file = path.name
+    if not path.is_file():
+        problems.add(table, 0, file, "file not found", f"put the {table} file there")
+        return None
+    if path.stat().st_size == 0:
+        cols = ", ".join(c.name for c in _COLUMNS[table] if c.required)
+        problems.add(
+            table,
+            0,
+            file,
+            "the file is empty (0 bytes)",
+            f"start it with a header row: {cols}",
+        )
+        return None
+    renames = {k.strip(): v for k, v in (tm.renames() if tm else {}).items()}
+    metrics = {k.strip(): v for k, v in (tm.metrics if tm else {}).items()}
+    ours_to_theirs = {v: k for k, v in renames.items()}
+    required = [c.name for c in _COLUMNS[table] if c.required]
+    if metrics:
+        required = [c for c in required if c not in ("metric", _VALUE_COLUMN[table])]
+    needed = {_norm(ours_to_theirs.get(c, c)) for c in required}
+    any_of = {_norm(m) for m in metrics}
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        got = _read_csv(path, needed, any_of)
+    elif suffix == ".xlsx":
+        if tm and tm.sheet is not None:
+            file = f"{file}, sheet {tm.sheet}"
+        got = _read_excel(path, tm.sheet if tm else None, needed, any_of)
+    elif suffix == ".parquet":
+        got = _read_parquet(path)
+    else:
+        got = f"is an old {suffix} workbook; save it as .xlsx (Excel Workbook)"
+    if isinstance(got, str):
+        problems.add(table, 0, file, got.split(";")[0], got.partition("; ")[2] or "")
+        return None
+    raw, rows = got
+    # drop empty rows (blank lines, spacing rows in Excel), keeping the user's row numbers
+    filled = raw.notna().to_numpy()
+    if raw.dtypes.eq(object).any():
+        filled &= raw.astype(str).apply(lambda s: s.str.strip() != "").to_numpy()
+    keep = filled.any(axis=1) if raw.shape[1] else np.zeros(len(raw), bool)
+    raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
+
+    # rename the user's columns to perfkit's
+    known = {c.name for c in _COLUMNS[table]}
+    by_norm = {_norm(k): v for k, v in renames.items()}
+    metric_cols = {_norm(k): (k, v) for k, v in metrics.items()}
+    new_names: list[str] = []
+    columns: dict[str, str] = {}
+    melt: dict[str, str] = {}
+    for col in raw.columns:
+        n = _norm(col)
+        if n in metric_cols:
+            melt[col] = metric_cols[n][1]
+            new_names.append(col)
+            continue
+        ours = by_norm.get(n) or (n if n in known else None)
+        if ours is None or ours in columns:
+            new_names.append(col)  # an extra column, kept under its own name
+            continue
+        columns[ours] = str(col)
+        new_names.append(ours)
+    raw.columns = new_names
+    t = _Table(table, file, raw, rows, columns, mapped=ours_to_theirs)
+    seen = [_norm(c) for c in new_names]
+    for name in sorted({c for c in seen if seen.count(c) > 1}):
+        problems.add(table, 0, file, f"two columns named {name!r}", "rename or remove one")
+        t.broken = True
+    matched = {_norm(c) for c in melt}
+    for orig in [orig for n, (orig, _) in metric_cols.items() if n not in matched]:
+        problems.add(
+            table,
+            0,
+            file,
+            f"no column {orig!r}, which the mapping lists under {table}.metrics",
+            f"add the column or remove it from the mapping (header: {_header(raw)})",
+        )
+    if melt and not t.broken:
+        t = _melt(t, melt)
+    return t
+
+
+def _header(frame: pd.DataFrame) -> str:
+    names = [str(c) for c in frame.columns]
+    return ", ".join(names[:15]) + (f" and {len(names) - 15} more" if len(names) > 15 else "")
+
+
+def _melt(t: _Table, melt: dict[str, str]) -> _Table:
+    """Wide to long: one row per (row, metric column) with a value in the cell."""
+    value = _VALUE_COLUMN[t.name]
+    cols = list(melt)
+    ids = [c for c in t.frame.columns if c not in melt]
+    n = len(t.frame)
+    values = t.frame[cols].to_numpy(dtype=object).T.reshape(-1)  # column after column
+    blank = pd.isna(values) | (pd.Series(values, dtype=object).astype(str).str.strip() == "")
+    keep = ~blank.to_numpy()
+    long = pd.concat([t.frame[ids]] * len(cols), ignore_index=True)
+    long["metric"] = np.repeat([melt[c] for c in cols], n)
+    long[value] = values
+    src = np.repeat(np.array(cols, dtype=object), n)
+    rows = np.tile(t.rows, len(cols))
+    long = long.loc[keep].reset_index(drop=True)
+    return _Table(t.name, t.file, long, rows[keep], t.columns, src[keep], t.broken, mapped=t.mapped)
+
+
+# --------------------------------------------------------------------------------------
+# Coercion to the contract's dtypes (vectorized; failures become problems)
+# --------------------------------------------------------------------------------------
+def _cell_text(x: Any) -> Any:
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool | np.bool_):
+        return str(x)
+    if isinstance(x, float | np.floating):
+        if math.isnan(x):
+            return x
+        return str(int(x)) if float(x).is_integer() else repr(float(x))
+    if isinstance(x, dt.datetime):
+        midnight = (x.hour, x.minute, x.second, x.microsecond) == (0, 0, 0, 0)
+        return x.strftime("%Y-%m-%d") if midnight else x.isoformat(sep=" ")
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    return str(x)
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        s = s.dt.strftime("%Y-%m-%d")
+    elif not pd.api.types.is_string_dtype(s) or s.dtype == object:
+        s = s.map(_cell_text, na_action="ignore")
+    out = s.astype("str").str.strip()
+    return out.where(out != "")
+
+
+def _as_number(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Float values and a mask of cells that hold something that is not a finite number."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        num = s.astype("float64")
+        bad = num.notna().to_numpy() & ~np.isfinite(num.to_numpy())
+        return num.where(~bad), bad
+    text = _as_text(s)
+    if text.str.contains(",", regex=False).any():  # thousands separators: 12,500
+        grouped = text.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False)
+        text = text.where(~grouped, text.str.replace(",", "", regex=False))
+    num = pd.to_numeric(text, errors="coerce").astype("float64")
+    arr = num.to_numpy()
+    bad = text.notna().to_numpy() & ~np.isfinite(arr)
+    return num.where(~bad), bad
+
+
+_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
+
+
+def _parse_date(text: str) -> dt.date | None:
+    m = _DATE_RE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _as_date(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        out = s.astype("datetime64[ns]")
+        return out, np.zeros(len(s), bool)
+    text = _as_text(s)
+    codes, uniques = pd.factorize(text)
+    parsed = np.array([_parse_date(u) for u in uniques] + [None], dtype=object)
+    values = parsed[codes]  # code -1 (empty) picks the trailing None
+    out = pd.Series(pd.to_datetime(values.tolist(), errors="coerce"), index=s.index)
+    out = out.astype("datetime64[ns]")
+    bad = text.notna().to_numpy() & out.isna().to_numpy()
+    return out, bad
+
+
+_PERIOD_FORMS = [
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
+    (
+        re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$"),
+        lambda m: f"{m[1]}-{int(m[2]):02d}",
+    ),
+    (re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$"), lambda m: f"{m[1]}Q{m[2]}"),
+    (re.compile(r"^Q([1-4])\s*[-/ ]?\s*(\d{4})$"), lambda m: f"{m[2]}Q{m[1]}"),
+    (re.compile(r"^(\d{4})\s*-?\s*H([12])$"), lambda m: f"{m[1]}H{m[2]}"),
+    (re.compile(r"^(\d{4})(?:\.0)?$"), lambda m: m[1]),
+    (re.compile(r"^(\d{4})年(\d{1,2})月$"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
+    # a month Excel displays as Jul-26 or July 2026 and writes so into a CSV
+    (
+        re.compile(r"^([A-Z]{3,9})[-\s/.']*(\d{2}|\d{4})$"),
+        lambda m: (
+            f"{m[2] if len(m[2]) == 4 else '20' + m[2]}-{_MONTH_NAMES[m[1]]:02d}"
+            if m[1] in _MONTH_NAMES
+            else None
+        ),
+    ),
+]
+_MONTH_NAMES = {
+    name: i
+    for i, full in enumerate(
+        ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+         "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"],
+        start=1,
+    )
+    for name in (full, full[:3])
+} | {"SEPT": 9}  # fmt: skip
+
+
+def _canonical_period(text: str) -> str:
+    """The canonical label of a period written loosely (``2026 q3`` -> ``2026Q3``)."""
+    t = text.strip().upper()
+    for pattern, fmt in _PERIOD_FORMS:
+        if (m := pattern.match(t)) and (label := fmt(m)) is not None:
+            month = re.fullmatch(r"\d{4}-(\d{2})", label)
+            if month is None or 1 <= int(month[1]) <= 12:
+                return label
+    return text  # left as written: the schema check reports it
+
+
+def _as_period(s: pd.Series) -> pd.Series:
+    """Period labels in canonical form; an Excel date such as 2026-07-01 becomes ``2026-07``."""
+    text = _as_text(s)
+    codes, uniques = pd.factorize(text)
+    canon = np.array([_canonical_period(u) for u in uniques] + [np.nan], dtype=object)
+    return pd.Series(canon[codes], index=s.index).astype("str")
+
+
+_EXPECT = {
+    "number": "write a number, e.g. 1250 or 0.35 (no units or letters)",
+    "date": "write a date as YYYY-MM-DD, e.g. 2024-03-15",
+}
+
+
+def _coerce(t: _Table, problems: _Problems) -> dict[str, np.ndarray]:
+    """Turn every contract column into its dtype in place; returns the cells that failed."""
+    failed: dict[str, np.ndarray] = {}
+    frame = t.frame
+    for col in _COLUMNS[t.name]:
+        if col.name not in frame.columns:
+            frame[col.name] = pd.Series(np.nan, index=frame.index, dtype=_DTYPES[col.kind])
+            continue
+        s = frame[col.name]
+        if col.kind == "text":
+            frame[col.name] = _as_text(s)
+        elif col.kind in ("month", "period"):
+            frame[col.name] = _as_period(s)
+        else:
+            conv, bad = _as_number(s) if col.kind == "number" else _as_date(s)
+            frame[col.name] = conv
+            if bad.any():
+                failed[col.name] = bad
+                _cell_problems(t, np.flatnonzero(bad), col.name, s, _EXPECT[col.kind], problems)
+    return failed
+
+
+def _cell_problems(
+    t: _Table,
+    positions: np.ndarray,
+    column: str,
+    values: pd.Series,
+    expected: str,
+    problems: _Problems,
+    found: str = "found {}",
+) -> None:
+    """One problem per cell, the first MAX_LISTED of a kind, then a count of the rest."""
+    for pos in positions[:MAX_LISTED]:
+        value = values.iloc[pos]
+        problems.add(
+            t.name, t.rows[pos], t.where(pos, column), found.format(_show(value)), expected
+        )
+    rest = len(positions) - MAX_LISTED
+    if rest > 0:
+        problems.add(
+            t.name,
+            t.rows[positions[MAX_LISTED]],
+            f"{t.file}, {_rows_text(t.rows[positions[MAX_LISTED:]])}, "
+            f"column {t.column_name(column)}",
+            f"{rest} more cells like the ones above",
+            expected,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Schema checks (pandera) and their translation into plain problems
+# --------------------------------------------------------------------------------------
+@cache
+def _schema(table: str) -> pa.DataFrameSchema:
+    def col(c: _Col, *checks: pa.Check, unique: bool = False) -> pa.Column:
+        dtype = {"number": float, "date": pa.DateTime}.get(c.kind, str)
+        return pa.Column(dtype, list(checks), nullable=c.nullable, unique=unique)
+
+    specs = {c.name: c for c in _COLUMNS[table]}
+    checks: dict[str, list[pa.Check]] = {name: [] for name in specs}
+    if "period" in specs:
+        kind = specs["period"].kind
+        pattern = _MONTH_PATTERN if kind == "month" else _PERIOD_PATTERN
+        checks["period"].append(pa.Check.str_matches(pattern, error=kind))
+    frame_checks = []
+    if table == "employees":
+        checks["annual_target_bonus"].append(pa.Check.ge(0, error="nonnegative"))
+        checks["currency"].append(pa.Check.str_matches(r"^[A-Z]{3}$", error="currency"))
+        frame_checks.append(
+            pa.Check(
+                lambda d: (
+                    d["leave_date"].isna()
+                    | d["hire_date"].isna()
+                    | (d["leave_date"] >= d["hire_date"])
+                ),
+                error="leave_before_hire",
+            )
+        )
+    elif table == "targets":
+        checks["target"].append(pa.Check.gt(0, error="positive"))
+    elif table == "ratings":
+        checks["rating"].append(pa.Check.in_range(1, 5, error="rating"))
+    elif table == "modifiers":
+        checks["modifier"].append(pa.Check.ge(0, error="nonnegative"))
+    columns = {
+        name: col(c, *checks[name], unique=(table == "employees" and name == "employee_id"))
+        for name, c in specs.items()
+    }
+    return pa.DataFrameSchema(
+        columns, checks=frame_checks, unique=_UNIQUE.get(table), strict=False, coerce=False
+    )
+
+
+_CHECK_EXPECT = {
+    "month": "write the month as YYYY-MM, e.g. 2026-07",
+    "period": "write a period as 2026-07 (month), 2026Q3 (quarter), 2026H2 (half) or 2026 (year)",
+    "nonnegative": "use a number of 0 or more",
+    "positive": "use a number above zero (achievement divides by the target)",
+    "rating": "use a rating from 1 to 5 (3 meets expectations)",
+    "currency": "use a three-letter ISO currency code in capitals, e.g. CNY",
+}
+
+
+def _check_schema(t: _Table, failed: dict[str, np.ndarray], problems: _Problems) -> None:
+    try:
+        _schema(t.name).validate(t.frame, lazy=True, inplace=True)
+        return
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    for _, case in cases[cases["index"].isna()].iterrows():  # not expected after coercion
+        problems.add(
+            t.name,
+            0,
+            f"{t.file}, column {t.column_name(str(case['column']))}",
+            f"failed the check {case['check']} ({case['failure_case']})",
+            "check the column",
+        )
+    cases = cases[cases["index"].notna()]
+    for (column, check), grp in cases.groupby(["column", "check"], sort=False):
+        pos = np.unique(grp["index"].to_numpy(dtype=np.int64))
+        if check == "not_nullable" and column in failed:
+            pos = pos[~failed[column][pos]]  # already reported as not a number / date
+        if not len(pos):
+            continue
+        frame = t.frame
+        if check == "not_nullable":
+            _cell_problems(t, pos, column, frame[column], f"fill in {column}", problems, found="{}")
+        elif check == "field_uniqueness":
+            _duplicates(t, pos, [column], problems)
+        elif check == "multiple_fields_uniqueness":
+            if column == _UNIQUE[t.name][0]:  # reported once, not once per key column
+                _duplicates(t, pos, _UNIQUE[t.name], problems)
+        elif check == "leave_before_hire":
+            if column == "leave_date":
+                for p in pos[:MAX_LISTED]:
+                    hire = frame["hire_date"].iloc[p]
+                    problems.add(
+                        t.name,
+                        t.rows[p],
+                        t.where(p, "leave_date"),
+                        f"found {_show(frame['leave_date'].iloc[p])}, before hire_date "
+                        f"{_show(hire)}",
+                        "the leave date must be on or after the hire date; correct one",
+                    )
+        else:
+            expected = _CHECK_EXPECT.get(str(check), f"fix the value ({check})")
+            _cell_problems(t, pos, column, frame[column], expected, problems)
+
+
+def _duplicates(t: _Table, pos: np.ndarray, keys: list[str], problems: _Problems) -> None:
+    """One problem per repeated key, naming every row that holds it."""
+    sub = t.frame.iloc[pos][keys].astype(object).where(t.frame.iloc[pos][keys].notna(), "")
+    sub = sub.assign(_row=t.rows[pos])
+    groups = list(sub.groupby(keys, sort=False, dropna=False)["_row"])
+    for key, rows in groups[:MAX_LISTED]:
+        key = key if isinstance(key, tuple) else (key,)
+        shown = ", ".join(str(k) for k in key)
+        names = " and ".join([", ".join(keys[:-1]), keys[-1]] if len(keys) > 1 else keys)
+        times = {2: "twice"}.get(len(rows), f"{len(rows)} times")
+        problems.add(
+            t.name,
+            rows.min(),
+            f"{t.file}, {_rows_text(rows, limit=10)}",
+            f"the same {names} ({shown}) {times}",
+            f"keep one row per {names}: delete or merge the repeats",
+        )
+    if len(groups) > MAX_LISTED:
+        problems.add(
+            t.name,
+            t.rows[pos].max(),
+            t.file,
+            f"{len(groups) - MAX_LISTED} more repeated rows",
+            "remove repeats",
+        )
+
+
+def _prepare(t: _Table, problems: _Problems) -> _Table:
+    """Check the columns are there, coerce them and run the table's schema."""
+    missing = [c.name for c in _COLUMNS[t.name] if c.required and c.name not in t.frame.columns]
+    if missing or t.broken:
+        header = _header(t.frame)
+        for name in missing:
+            theirs = t.mapped.get(name, name)
+            found = f"no column {name}" if theirs == name else f"no column {theirs!r} ({name})"
+            hint = _suggest(theirs, map(str, t.frame.columns))
+            problems.add(
+                t.name,
+                0,
+                t.file,
+                found,
+                f"add a column {theirs}{hint}; the header row holds: {header}",
+            )
+        t.broken = True
+        t.frame = empty_table(t.name)
+        t.rows = np.zeros(0, dtype=np.int64)
+        return t
+    t.frame = t.frame.copy()
+    failed = _coerce(t, problems)
+    order = [c.name for c in _COLUMNS[t.name]]
+    t.frame = t.frame[order + [c for c in t.frame.columns if c not in order]]
+    _check_schema(t, failed, problems)
+    return t
+
+
+def _cross_tables(tables: dict[str, _Table], problems: _Problems) -> None:
+    """Every person in actuals, targets, ratings and modifiers must be in employees."""
+    emp = tables.get("employees")
+    if emp is None or emp.broken:
+        return
+    ids = emp.frame["employee_id"].dropna()
+    for name in TABLES[1:]:
+        t = tables.get(name)
+        if t is None or t.broken or t.frame.empty:
+            continue
+        col = t.frame["employee_id"]
+        unknown = col.notna().to_numpy() & ~col.isin(ids).to_numpy()
+        if not unknown.any():
+            continue
+        pos = np.flatnonzero(unknown)
+        groups = pd.Series(t.rows[pos]).groupby(col.iloc[pos].to_numpy(), sort=False)
+        listed = list(groups)
+        for eid, rows in listed[:MAX_LISTED]:
+            problems.add(
+                name,
+                rows.min(),
+                f"{t.file}, {_rows_text(rows)}, column {t.column_name('employee_id')}",
+                f"found {eid!r}, who is not in {emp.file}",
+                f"add {eid} to {emp.file} or correct the id" + _suggest(eid, ids.unique().tolist()),
+            )
+        if len(listed) > MAX_LISTED:
+            problems.add(
+                name,
+                t.rows[pos].max(),
+                t.file,
+                f"{len(listed) - MAX_LISTED} more employee ids not in {emp.file}",
+                f"add them to {emp.file}",
+            )
+
+
+def _dataset(tables: dict[str, _Table], source: str) -> Dataset:
+    frames = {
+        name: (tables[name].frame.reset_index(drop=True) if name in tables else empty_table(name))
+        for name in TABLES
+    }
+    return Dataset(**frames, source=source)
+
+
+def _load_tables(path: str | Path, mapping: MappingLike, problems: _Problems) -> dict[str, _Table]:
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "folder not found"
+        problems.add(
+            "",
+            0,
+            str(folder),
+            what,
+            "give the folder holding employees and actuals (.csv, .xlsx or .parquet)",
+        )
+        return {}
+    dm = _read_mapping(mapping, folder, problems)
+    found = _find_files(folder)
+    tables: dict[str, _Table] = {}
+    for table in TABLES:
+        tm = getattr(dm, table) if dm is not None else None
+        if tm is not None and tm.file:
+            paths = [folder / tm.file]
+        else:
+            paths = found[table]
+        if len(paths) > 1:
+            names = " and ".join(p.name for p in paths)
+            problems.add(
+                table,
+                0,
+                str(folder),
+                f"two files for {table}: {names}",
+                "keep one (perfkit would not know which to read)",
+            )
+            continue
+        if not paths:
+            if table in REQUIRED_TABLES:
+                problems.add(
+                    table,
+                    0,
+                    str(folder),
+                    f"no {table} file",
+                    f"add {table}.csv (or {table}.xlsx / {table}.parquet); "
+                    "its columns are listed in docs/data.md",
+                )
+            continue
+        t = _read_table(table, paths[0], tm, problems)
+        if t is None:
+            continue
+        if table in REQUIRED_TABLES and t.frame.empty:
+            problems.add(
+                table,
+                0,
+                t.file,
+                "holds a header but no data rows",
+                f"add the {table} rows",
+            )
+        tables[table] = _prepare(t, problems)
+    _cross_tables(tables, problems)
+    return tables
+
+
+def load_dataset(path: str | Path, *, mapping: MappingLike = None) -> Dataset:
+    """Read and check a data set folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder holding ``employees`` and ``actuals`` and optionally ``targets``, ``ratings``
+        and ``modifiers``, each ``.csv``, ``.xlsx`` or ``.parquet``.
+    mapping : dict, DataMapping, str or Path, optional
+        A column mapping for files that do not use the contract's names or are wide (see the
+        module docstring); a path is read as YAML. By default ``mapping.yaml`` in the folder
+        is used when present.
+
+    Returns
+    -------
+    Dataset
+        Frames with the columns of ``docs/data.md``: ``employees`` (``employee_id, name, role,
+        team, manager_id, hire_date, leave_date, annual_target_bonus, currency``), ``actuals``
+        (``employee_id, period, metric, value``), ``targets`` (``employee_id, period, metric,
+        target``), ``ratings`` (``employee_id, period, metric, rating, rater_id, comment``) and
+        ``modifiers`` (``employee_id, period, modifier, reason``); absent optional files give
+        empty frames. Columns not in the contract are kept after the contract's columns.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, each naming the file, row, column, the value found and
+        the fix.
+    """
+    problems = _Problems()
+    tables = _load_tables(path, mapping, problems)
+    if problems:
+        raise DataError.from_problems(problems.sorted(), subject=str(path))
+    return _dataset(tables, str(path))
+
+
+# --------------------------------------------------------------------------------------
+# validate: data + plans + data against plans
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`validate` found.
+
+    Attributes
+    ----------
+    source : str
+        The data folder.
+    problems : list of Problem
+        Every problem found in the data, the plans and between them; empty when all is well.
+    notes : list of str
+        Things worth knowing that are not problems (e.g. a raw metric no plan uses).
+    dataset : Dataset or None
+        The data as read (rows with problems included where they could be read).
+    plans : dict of str to Plan
+        The plans that loaded.
+    files : dict of str to tuple of (str, int)
+        Per table read: the file shown in messages and its number of rows.
+    plans_dir : str
+    """
+
+    source: str
+    problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
+    dataset: Dataset | None = None
+    plans: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    plans_dir: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """A short description of the data when ok, else every problem grouped by file."""
+        if not self.ok:
+            n = len(self.problems)
+            lines = [f"{self.source}: {n} problem{'s' if n != 1 else ''} found"]
+            groups: dict[str, list[Problem]] = {}
+            for p in self.problems:
+                groups.setdefault(p.where.split(",")[0], []).append(p)
+            for name, items in groups.items():
+                lines.append(f"{name}:")
+                lines += [f"  - {p}" for p in items]
+            return "\n".join(lines)
+        return "\n".join([f"{self.source}: no problems found", *self._facts()])
+
+    def _facts(self) -> list[str]:
+        ds = self.dataset
+        lines: list[str] = []
+        if ds is not None:
+            emp = ds.employees
+            per_role = emp["role"].value_counts().sort_index()
+            lines.append(
+                f"  people: {len(emp):,} in "
+                f"{_count(emp['team'].nunique(), 'team')} under "
+                f"{_count(emp['manager_id'].nunique(), 'manager')}"
+            )
+            lines.append("    by role: " + ", ".join(f"{r} {n}" for r, n in per_role.items()))
+            months = ds.months
+            if months:
+                idx = sorted({int(m[:4]) * 12 + int(m[5:]) - 1 for m in months})
+                span = idx[-1] - idx[0] + 1
+                gap = "" if span == len(idx) else f", {span - len(idx)} missing in between"
+                kinds = [p.period for p in self.plans.values()] or ["quarter"]
+                kind = max(set(kinds), key=kinds.count)
+                try:
+                    latest = f"latest complete {kind}: {latest_complete(months, kind).label}"
+                except PerfkitError:
+                    latest = f"no complete {kind} yet"
+                lines.append(
+                    f"  months: {months[0]} to {months[-1]} ({len(months)} months{gap}); {latest}"
+                )
+        if self.files:
+            lines.append("  rows: " + ", ".join(f"{f} {n:,}" for f, n in self.files.values()))
+        if self.plans:
+            lines.append(
+                f"  plans ({self.plans_dir}): "
+                + ", ".join(
+                    f"{r} {len(p.metrics)} metrics ({p.period})" for r, p in self.plans.items()
+                )
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _load_plans_each(plans_dir: Path) -> tuple[dict[str, Any], list[Problem], set[str]]:
+    """Load every plan file on its own, so one bad plan does not hide the others."""
+    from .plans import load_plan, load_plans
+
+    try:
+        return load_plans(plans_dir), [], set()
+    except PlanError as exc:
+        if not plans_dir.is_dir() or not exc.problems:
+            return {}, list(exc.problems) or [Problem(str(plans_dir), exc.summary, "")], set()
+    plans: dict[str, Any] = {}
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    for f in sorted(plans_dir.glob("*.yaml")) + sorted(plans_dir.glob("*.yml")):
+        try:
+            plans[f.stem] = load_plan(f)
+        except PlanError as exc:
+            broken.add(f.stem)
+            problems.extend(exc.problems or [Problem(str(f), exc.summary, "")])
+    return plans, problems, broken
+
+
+def _against_plans(
+    tables: dict[str, _Table],
+    plans: dict[str, Any],
+    broken_plans: set[str],
+    plans_dir: Path,
+    problems: _Problems,
+    notes: list[str],
+) -> None:
+    """Cross-checks between the data and the plans (vectorized over rows)."""
+    emp = tables.get("employees")
+    if emp is None or emp.broken:
+        return
+    ef = emp.frame
+    roles = ef["role"]
+    role_of = pd.Series(roles.to_numpy(), index=ef["employee_id"].to_numpy())
+    role_of = role_of[~role_of.index.duplicated()]
+
+    def grouped(
+        t: _Table,
+        mask: np.ndarray,
+        by: pd.Series,
+        column: str,
+        text: Callable[[Any], tuple[str, str]],
+    ) -> None:
+        """One problem per distinct bad value, naming its rows."""
+        pos = np.flatnonzero(mask)
+        if not len(pos):
+            return
+        groups = list(pd.Series(t.rows[pos]).groupby(by.iloc[pos].to_numpy(), sort=False))
+        for key, rows in groups[:MAX_LISTED]:
+            found, expected = text(key)
+            where = f"{t.file}, {_rows_text(rows)}, column {t.column_name(column)}"
+            problems.add(t.name, rows.min(), where, found, expected)
+        if len(groups) > MAX_LISTED:
+            where = f"{t.file}, column {t.column_name(column)}"
+            rest = len(groups) - MAX_LISTED
+            problems.add(t.name, t.rows[pos].max(), where, f"{rest} more values like these")
+
+    known_roles = sorted(plans)
+    unknown = roles.notna() & ~roles.isin(known_roles) & ~roles.isin(sorted(broken_plans))
+    grouped(
+        emp,
+        unknown.to_numpy(),
+        roles,
+        "role",
+        lambda r: (
+            f"found {r!r}, a role with no plan in {plans_dir}",
+            f"use one of: {', '.join(known_roles)}{_suggest(r, known_roles)}, "
+            f"or add a plan {r}.yaml",
+        ),
+    )
+    currency = roles.map({r: p.currency for r, p in plans.items()})
+    wrong = (currency.notna() & ef["currency"].notna() & (currency != ef["currency"])).to_numpy()
+    grouped(
+        emp,
+        wrong,
+        ef["role"] + " " + ef["currency"].fillna(""),
+        "currency",
+        lambda k: (
+            f"found {k.split(' ')[1]!r}, but plan {k.split(' ')[0]} pays in "
+            f"{plans[k.split(' ')[0]].currency}",
+            "use the plan's currency or change the plan's `currency`",
+        ),
+    )
+
+    sources: dict[str, set[str]] = {}  # role -> raw metrics its quantitative metrics read
+    for r, p in plans.items():
+        sources[r] = set()
+        for m in p.metrics:
+            if m.kind == "quantitative":
+                sources[r] |= {m.measure.source} | (
+                    {m.measure.denominator} if m.measure.denominator else set()
+                )
+    used = set().union(*sources.values()) if sources else set()
+
+    act = tables.get("actuals")
+    if act is not None and not act.broken and not act.frame.empty:
+        metric = act.frame["metric"]
+        allowed = set(RAW_METRICS) | used
+        bad = (metric.notna() & ~metric.isin(allowed)).to_numpy()
+        grouped(
+            act,
+            bad,
+            metric,
+            "metric",
+            lambda m: (
+                f"found {m!r}, not a raw metric of the catalogue (docs/data.md) or of any plan",
+                f"correct the name{_suggest(m, allowed)} or measure it in a plan",
+            ),
+        )
+        present = set(metric.dropna().unique())
+        idle = sorted((present & set(RAW_METRICS)) - used)
+        if idle and plans:
+            notes.append(
+                f"{act.file}: raw metrics no plan uses (kept, not scored): {', '.join(idle)}"
+            )
+        pairs = pd.DataFrame(
+            {"role": act.frame["employee_id"].map(role_of).to_numpy(), "metric": metric}
+        ).drop_duplicates()
+        have = set(zip(pairs["role"], pairs["metric"], strict=True))
+        staffed = set(roles.dropna())
+        for r in sorted(staffed & set(plans)):
+            for m in plans[r].metrics:
+                needs = [m.measure.source] + (
+                    [m.measure.denominator] if m.measure.denominator else []
+                )
+                for raw in needs if m.kind == "quantitative" else []:
+                    if (r, raw) not in have:
+                        problems.add(
+                            "actuals",
+                            0,
+                            act.file,
+                            f"no {raw} rows for any {r} employee, but plan {r} measures "
+                            f"{m.key} from {raw}",
+                            f"add their monthly {raw} values",
+                        )
+
+    def allowed_pairs(kind: Literal["target", "rating"]) -> set[tuple[str, str]]:
+        out = set()
+        for r, p in plans.items():
+            for m in p.metrics:
+                if kind == "target":
+                    out.add((r, m.key))
+                elif m.kind == "qualitative":
+                    out.add((r, m.measure.source))
+        return out
+
+    for table, kind in (("targets", "target"), ("ratings", "rating")):
+        t = tables.get(table)
+        if t is None or t.broken or t.frame.empty:
+            continue
+        who = t.frame["employee_id"].map(role_of)
+        ok_pairs = allowed_pairs(kind)
+        key = who.fillna("").astype(str) + "\x1f" + t.frame["metric"].fillna("")
+        ok_keys = [f"{r}\x1f{m}" for r, m in ok_pairs]
+        bad = (who.isin(known_roles) & t.frame["metric"].notna() & ~key.isin(ok_keys)).to_numpy()
+
+        def text(key: str, kind: str = kind, ok_pairs: set = ok_pairs) -> tuple[str, str]:
+            r, m = key.split("\x1f")
+            names = sorted(x for rr, x in ok_pairs if rr == r)
+            what = "metric keys" if kind == "target" else "rating names"
+            return (
+                f"found {m!r}, not a {'metric' if kind == 'target' else 'rating'} of plan {r}",
+                f"use one of its {what}: {', '.join(names)}{_suggest(m, names)}",
+            )
+
+        grouped(t, bad, key, "metric", text)
+
+    mod = tables.get("modifiers")
+    if mod is not None and not mod.broken and not mod.frame.empty:
+        who = mod.frame["employee_id"].map(role_of)
+        lo = who.map({r: p.payout.modifier_min for r, p in plans.items()}).astype(float)
+        hi = who.map({r: p.payout.modifier_max for r, p in plans.items()}).astype(float)
+        value = mod.frame["modifier"]
+        slack = 1e-9  # 1.1 written in a file is 1.1 in the plan, whatever the float noise
+        out = ((value < lo - slack) | (value > hi + slack)).to_numpy()
+        for pos in np.flatnonzero(out)[:MAX_LISTED]:
+            problems.add(
+                "modifiers",
+                mod.rows[pos],
+                mod.where(pos, "modifier"),
+                f"found {value.iloc[pos]:g}, outside plan {who.iloc[pos]}'s bounds",
+                f"use a modifier from {lo.iloc[pos]:g} to {hi.iloc[pos]:g} "
+                "(payout.modifier_min to modifier_max)",
+            )
+
+
+def validate(
+    data_dir: str | Path,
+    *,
+    plans_dir: str | Path = "templates/plans",
+    mapping: MappingLike = None,
+) -> ValidationReport:
+    """Check a data set, the plans, and the data against the plans; collect every problem.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data set folder (see :func:`load_dataset`).
+    plans_dir : str or Path
+        Folder of ``<role>.yaml`` plans.
+    mapping : optional
+        A column mapping, as for :func:`load_dataset`.
+
+    Returns
+    -------
+    ValidationReport
+        ``.ok``, ``.problems`` (each a Problem naming the file, row or field, what was found
+        and the fix) and ``.summary()`` for printing. Never raises for a user mistake.
+
+    Notes
+    -----
+    Besides the per-file checks of :func:`load_dataset`, it checks that every employee's
+    role has a plan and pays in the plan's currency; that every raw metric in ``actuals`` is
+    in the catalogue of ``docs/data.md`` (:data:`RAW_METRICS`) or measured by a plan; that
+    every raw metric a plan measures has rows for the role's people; that ``targets`` name
+    metric keys and ``ratings`` name rating names of the person's plan; and that modifiers lie
+    within the plan's ``payout.modifier_min``..``modifier_max``. A rater id that is not an
+    employee is fine: managers need not be in ``employees``.
+    """
+    problems = _Problems()
+    tables = _load_tables(data_dir, mapping, problems)
+    plans_path = Path(plans_dir)
+    plans, plan_problems, broken = _load_plans_each(plans_path)
+    for p in plan_problems:
+        problems.add_problem("plans", 0, p)
+    notes: list[str] = []
+    _against_plans(tables, plans, broken, plans_path, problems, notes)
+    ds = _dataset(tables, str(data_dir)) if "employees" in tables else None
+    files = {name: (t.file, len(t.frame)) for name, t in tables.items()}
+    return ValidationReport(
+        source=str(data_dir),
+        problems=problems.sorted(),
+        notes=notes,
+        dataset=ds,
+        plans=plans,
+        files=files,
+        plans_dir=str(plans_dir),
+    )
