@@ -26,7 +26,7 @@ _LAZY = {
     "Plan": "plans",
     "load_dataset": "io",
     "Dataset": "io",
-    "validate": "io",
+    "validate": "validation",
     "parse_period": "periods",
     "Period": "periods",
     "generate_sample": "sample",

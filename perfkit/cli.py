@@ -70,7 +70,7 @@ def sample(out_dir: Path, employees: int, months: int, seed: int) -> None:
 @_user_errors
 def validate(data_dir: Path, plans_dir: Path) -> None:
     """Check a data set and the plans; print a summary, or every problem found."""
-    from .io import validate as run_validate
+    from .validation import validate as run_validate
 
     report = run_validate(data_dir, plans_dir=plans_dir)
     click.echo(report.summary())

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from perfkit.errors import DataError
-from perfkit.io import RAW_METRICS, Dataset, empty_table, load_dataset, validate
+from perfkit.io import RAW_METRICS, Dataset, empty_table, load_dataset
+from perfkit.validation import validate
 
 GOOD = Path(__file__).parent / "data" / "good"
 PLANS = Path(__file__).resolve().parents[1] / "templates" / "plans"

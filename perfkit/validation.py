@@ -1,0 +1,367 @@
+"""Checking a data set, the plans, and the data against the plans, all in one pass.
+
+:func:`validate` never stops at the first problem: it collects every problem in the data
+files (through :mod:`perfkit.io`), in each plan file, and between them (a role with no plan,
+a metric no plan measures, a modifier outside its plan's bounds, ...), so a user can fix them
+all at once. ``perfkit validate`` prints :meth:`ValidationReport.summary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import PerfkitError, PlanError, Problem
+from .io import (
+    MAX_LISTED,
+    RAW_METRICS,
+    Dataset,
+    MappingLike,
+    _dataset,
+    _load_tables,
+    _Problems,
+    _rows_text,
+    _suggest,
+    _Table,
+)
+from .periods import latest_complete
+
+__all__ = ["ValidationReport", "validate"]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`validate` found.
+
+    Attributes
+    ----------
+    source : str
+        The data folder.
+    problems : list of Problem
+        Every problem found in the data, the plans and between them; empty when all is well.
+    notes : list of str
+        Things worth knowing that are not problems (e.g. a raw metric no plan uses).
+    dataset : Dataset or None
+        The data as read (rows with problems included where they could be read).
+    plans : dict of str to Plan
+        The plans that loaded.
+    files : dict of str to tuple of (str, int)
+        Per table read: the file shown in messages and its number of rows.
+    plans_dir : str
+    """
+
+    source: str
+    problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
+    dataset: Dataset | None = None
+    plans: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    plans_dir: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """A short description of the data when ok, else every problem grouped by file."""
+        if not self.ok:
+            n = len(self.problems)
+            lines = [f"{self.source}: {n} problem{'s' if n != 1 else ''} found"]
+            groups: dict[str, list[Problem]] = {}
+            for p in self.problems:
+                groups.setdefault(p.where.split(",")[0], []).append(p)
+            for name, items in groups.items():
+                lines.append(f"{name}:")
+                lines += [f"  - {p}" for p in items]
+            return "\n".join(lines)
+        return "\n".join([f"{self.source}: no problems found", *self._facts()])
+
+    def _facts(self) -> list[str]:
+        ds = self.dataset
+        lines: list[str] = []
+        if ds is not None:
+            emp = ds.employees
+            per_role = emp["role"].value_counts().sort_index()
+            lines.append(
+                f"  people: {len(emp):,} in "
+                f"{_count(emp['team'].nunique(), 'team')} under "
+                f"{_count(emp['manager_id'].nunique(), 'manager')}"
+            )
+            lines.append("    by role: " + ", ".join(f"{r} {n}" for r, n in per_role.items()))
+            months = ds.months
+            if months:
+                idx = sorted({int(m[:4]) * 12 + int(m[5:]) - 1 for m in months})
+                span = idx[-1] - idx[0] + 1
+                gap = "" if span == len(idx) else f", {span - len(idx)} missing in between"
+                kinds = [p.period for p in self.plans.values()] or ["quarter"]
+                kind = max(set(kinds), key=kinds.count)
+                try:
+                    latest = f"latest complete {kind}: {latest_complete(months, kind).label}"
+                except PerfkitError:
+                    latest = f"no complete {kind} yet"
+                lines.append(
+                    f"  months: {months[0]} to {months[-1]} ({len(months)} months{gap}); {latest}"
+                )
+        if self.files:
+            lines.append("  rows: " + ", ".join(f"{f} {n:,}" for f, n in self.files.values()))
+        if self.plans:
+            lines.append(
+                f"  plans ({self.plans_dir}): "
+                + ", ".join(
+                    f"{r} {len(p.metrics)} metrics ({p.period})" for r, p in self.plans.items()
+                )
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _load_plans_each(plans_dir: Path) -> tuple[dict[str, Any], list[Problem], set[str]]:
+    """Load every plan file on its own, so one bad plan does not hide the others."""
+    from .plans import load_plan, load_plans
+
+    try:
+        return load_plans(plans_dir), [], set()
+    except PlanError as exc:
+        if not plans_dir.is_dir() or not exc.problems:
+            return {}, list(exc.problems) or [Problem(str(plans_dir), exc.summary, "")], set()
+    plans: dict[str, Any] = {}
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    for f in sorted(plans_dir.glob("*.yaml")) + sorted(plans_dir.glob("*.yml")):
+        try:
+            plans[f.stem] = load_plan(f)
+        except PlanError as exc:
+            broken.add(f.stem)
+            problems.extend(exc.problems or [Problem(str(f), exc.summary, "")])
+    return plans, problems, broken
+
+
+def _against_plans(
+    tables: dict[str, _Table],
+    plans: dict[str, Any],
+    broken_plans: set[str],
+    plans_dir: Path,
+    problems: _Problems,
+    notes: list[str],
+) -> None:
+    """Cross-checks between the data and the plans (vectorized over rows)."""
+    emp = tables.get("employees")
+    if emp is None or emp.broken:
+        return
+    ef = emp.frame
+    roles = ef["role"]
+    role_of = pd.Series(roles.to_numpy(), index=ef["employee_id"].to_numpy())
+    role_of = role_of[~role_of.index.duplicated()]
+
+    def grouped(
+        t: _Table,
+        mask: np.ndarray,
+        by: pd.Series,
+        column: str,
+        text: Callable[[Any], tuple[str, str]],
+    ) -> None:
+        """One problem per distinct bad value, naming its rows."""
+        pos = np.flatnonzero(mask)
+        if not len(pos):
+            return
+        groups = list(pd.Series(t.rows[pos]).groupby(by.iloc[pos].to_numpy(), sort=False))
+        for key, rows in groups[:MAX_LISTED]:
+            found, expected = text(key)
+            where = f"{t.file}, {_rows_text(rows)}, column {t.column_name(column)}"
+            problems.add(t.name, rows.min(), where, found, expected)
+        if len(groups) > MAX_LISTED:
+            where = f"{t.file}, column {t.column_name(column)}"
+            rest = len(groups) - MAX_LISTED
+            problems.add(t.name, t.rows[pos].max(), where, f"{rest} more values like these")
+
+    known_roles = sorted(plans)
+    unknown = roles.notna() & ~roles.isin(known_roles) & ~roles.isin(sorted(broken_plans))
+    grouped(
+        emp,
+        unknown.to_numpy(),
+        roles,
+        "role",
+        lambda r: (
+            f"found {r!r}, a role with no plan in {plans_dir}",
+            f"use one of: {', '.join(known_roles)}{_suggest(r, known_roles)}, "
+            f"or add a plan {r}.yaml",
+        ),
+    )
+    currency = roles.map({r: p.currency for r, p in plans.items()})
+    wrong = (currency.notna() & ef["currency"].notna() & (currency != ef["currency"])).to_numpy()
+    grouped(
+        emp,
+        wrong,
+        ef["role"] + " " + ef["currency"].fillna(""),
+        "currency",
+        lambda k: (
+            f"found {k.split(' ')[1]!r}, but plan {k.split(' ')[0]} pays in "
+            f"{plans[k.split(' ')[0]].currency}",
+            "use the plan's currency or change the plan's `currency`",
+        ),
+    )
+
+    sources: dict[str, set[str]] = {}  # role -> raw metrics its quantitative metrics read
+    for r, p in plans.items():
+        sources[r] = set()
+        for m in p.metrics:
+            if m.kind == "quantitative":
+                sources[r] |= {m.measure.source} | (
+                    {m.measure.denominator} if m.measure.denominator else set()
+                )
+    used = set().union(*sources.values()) if sources else set()
+
+    act = tables.get("actuals")
+    if act is not None and not act.broken and not act.frame.empty:
+        metric = act.frame["metric"]
+        allowed = set(RAW_METRICS) | used
+        bad = (metric.notna() & ~metric.isin(allowed)).to_numpy()
+        grouped(
+            act,
+            bad,
+            metric,
+            "metric",
+            lambda m: (
+                f"found {m!r}, not a raw metric of the catalogue (docs/data.md) or of any plan",
+                f"correct the name{_suggest(m, allowed)} or measure it in a plan",
+            ),
+        )
+        present = set(metric.dropna().unique())
+        idle = sorted((present & set(RAW_METRICS)) - used)
+        if idle and plans:
+            notes.append(
+                f"{act.file}: raw metrics no plan uses (kept, not scored): {', '.join(idle)}"
+            )
+        pairs = pd.DataFrame(
+            {"role": act.frame["employee_id"].map(role_of).to_numpy(), "metric": metric}
+        ).drop_duplicates()
+        have = set(zip(pairs["role"], pairs["metric"], strict=True))
+        staffed = set(roles.dropna())
+        for r in sorted(staffed & set(plans)):
+            for m in plans[r].metrics:
+                needs = [m.measure.source] + (
+                    [m.measure.denominator] if m.measure.denominator else []
+                )
+                for raw in needs if m.kind == "quantitative" else []:
+                    if (r, raw) not in have:
+                        problems.add(
+                            "actuals",
+                            0,
+                            act.file,
+                            f"no {raw} rows for any {r} employee, but plan {r} measures "
+                            f"{m.key} from {raw}",
+                            f"add their monthly {raw} values",
+                        )
+
+    def allowed_pairs(kind: Literal["target", "rating"]) -> set[tuple[str, str]]:
+        out = set()
+        for r, p in plans.items():
+            for m in p.metrics:
+                if kind == "target":
+                    out.add((r, m.key))
+                elif m.kind == "qualitative":
+                    out.add((r, m.measure.source))
+        return out
+
+    for table, kind in (("targets", "target"), ("ratings", "rating")):
+        t = tables.get(table)
+        if t is None or t.broken or t.frame.empty:
+            continue
+        who = t.frame["employee_id"].map(role_of)
+        ok_pairs = allowed_pairs(kind)
+        key = who.fillna("").astype(str) + "\x1f" + t.frame["metric"].fillna("")
+        ok_keys = [f"{r}\x1f{m}" for r, m in ok_pairs]
+        bad = (who.isin(known_roles) & t.frame["metric"].notna() & ~key.isin(ok_keys)).to_numpy()
+
+        def text(key: str, kind: str = kind, ok_pairs: set = ok_pairs) -> tuple[str, str]:
+            r, m = key.split("\x1f")
+            names = sorted(x for rr, x in ok_pairs if rr == r)
+            what = "metric keys" if kind == "target" else "rating names"
+            return (
+                f"found {m!r}, not a {'metric' if kind == 'target' else 'rating'} of plan {r}",
+                f"use one of its {what}: {', '.join(names)}{_suggest(m, names)}",
+            )
+
+        grouped(t, bad, key, "metric", text)
+
+    mod = tables.get("modifiers")
+    if mod is not None and not mod.broken and not mod.frame.empty:
+        who = mod.frame["employee_id"].map(role_of)
+        lo = who.map({r: p.payout.modifier_min for r, p in plans.items()}).astype(float)
+        hi = who.map({r: p.payout.modifier_max for r, p in plans.items()}).astype(float)
+        value = mod.frame["modifier"]
+        slack = 1e-9  # 1.1 written in a file is 1.1 in the plan, whatever the float noise
+        out = ((value < lo - slack) | (value > hi + slack)).to_numpy()
+        for pos in np.flatnonzero(out)[:MAX_LISTED]:
+            problems.add(
+                "modifiers",
+                mod.rows[pos],
+                mod.where(pos, "modifier"),
+                f"found {value.iloc[pos]:g}, outside plan {who.iloc[pos]}'s bounds",
+                f"use a modifier from {lo.iloc[pos]:g} to {hi.iloc[pos]:g} "
+                "(payout.modifier_min to modifier_max)",
+            )
+
+
+def validate(
+    data_dir: str | Path,
+    *,
+    plans_dir: str | Path = "templates/plans",
+    mapping: MappingLike = None,
+) -> ValidationReport:
+    """Check a data set, the plans, and the data against the plans; collect every problem.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data set folder (see :func:`load_dataset`).
+    plans_dir : str or Path
+        Folder of ``<role>.yaml`` plans.
+    mapping : optional
+        A column mapping, as for :func:`load_dataset`.
+
+    Returns
+    -------
+    ValidationReport
+        ``.ok``, ``.problems`` (each a Problem naming the file, row or field, what was found
+        and the fix) and ``.summary()`` for printing. Never raises for a user mistake.
+
+    Notes
+    -----
+    Besides the per-file checks of :func:`load_dataset`, it checks that every employee's
+    role has a plan and pays in the plan's currency; that every raw metric in ``actuals`` is
+    in the catalogue of ``docs/data.md`` (:data:`RAW_METRICS`) or measured by a plan; that
+    every raw metric a plan measures has rows for the role's people; that ``targets`` name
+    metric keys and ``ratings`` name rating names of the person's plan; and that modifiers lie
+    within the plan's ``payout.modifier_min``..``modifier_max``. A rater id that is not an
+    employee is fine: managers need not be in ``employees``.
+    """
+    problems = _Problems()
+    tables = _load_tables(data_dir, mapping, problems)
+    plans_path = Path(plans_dir)
+    plans, plan_problems, broken = _load_plans_each(plans_path)
+    for p in plan_problems:
+        problems.add_problem("plans", 0, p)
+    notes: list[str] = []
+    _against_plans(tables, plans, broken, plans_path, problems, notes)
+    ds = _dataset(tables, str(data_dir)) if "employees" in tables else None
+    files = {name: (t.file, len(t.frame)) for name, t in tables.items()}
+    return ValidationReport(
+        source=str(data_dir),
+        problems=problems.sorted(),
+        notes=notes,
+        dataset=ds,
+        plans=plans,
+        files=files,
+        plans_dir=str(plans_dir),
+    )
