@@ -1,0 +1,367 @@
+"""Evaluate a data set under the role plans: metric values, scores, results and payouts.
+
+:func:`evaluate` chains the three stages (:mod:`perfkit.metrics`, :mod:`perfkit.scoring`,
+:mod:`perfkit.payout`) for one or several periods and returns an :class:`Evaluation` with
+two tidy frames: ``scores`` (one row per employee, period and metric) and ``results`` (one
+row per employee and period, with the payout and its explanation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, PeriodError, PlanError
+from .metrics import Coded, MetricBlock, MetricTable, compute_metric_table, long_frame, month_codes
+from .payout import (
+    check_modifiers,
+    explain,
+    lookup_modifiers,
+    payout_pcts,
+    period_target_bonus,
+    round_cents,
+    team_result,
+    total_amount,
+)
+from .periods import MONTHS_PER, Period, format_period, parse_period, resolve_period
+from .plans import Plan, load_plans
+from .scoring import SCORE_COLUMNS, block_achievement, score_matrix, score_notes
+
+#: Columns of :attr:`Evaluation.results`, in order.
+RESULT_COLUMNS = [
+    "employee_id", "name", "period", "role", "team", "manager_id", "composite", "rating",
+    "gate_passed", "gate_failed", "team_result", "individual_pct", "team_pct", "payout_pct",
+    "modifier", "proration", "target_bonus", "payout_amount", "currency", "explanation",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """The outcome of :func:`evaluate`.
+
+    Attributes
+    ----------
+    scores : pandas.DataFrame
+        One row per (employee, period, metric): ``employee_id, period, role, team, metric,
+        kind, direction, actual, target, achievement, score, weight, weighted_score, note``.
+    results : pandas.DataFrame
+        One row per (employee, period): ``employee_id, name, period, role, team, manager_id,
+        composite, rating, gate_passed, gate_failed, team_result, individual_pct, team_pct,
+        payout_pct, modifier, proration, target_bonus, payout_amount, currency, explanation``.
+    periods : list of Period
+        The evaluated periods, in time order.
+    plans : dict of str to Plan
+        The plans used, by role (only the evaluated roles).
+    """
+
+    scores: pd.DataFrame
+    results: pd.DataFrame
+    periods: list[Period]
+    plans: dict[str, Plan] = field(default_factory=dict)
+
+    def total(self) -> dict[str, float]:
+        """Total payout per currency: the sum of the rounded lines, exact to the cent."""
+        r = self.results
+        return {
+            str(cur): total_amount(r.loc[r["currency"] == cur, "payout_amount"])
+            for cur in sorted(r["currency"].dropna().unique())
+        }
+
+    def describe(self) -> str:
+        """One-line summary, e.g. ``2026Q3: 150 people in 5 roles, 138 paid, 1,234.50 CNY ...``."""
+        r = self.results
+        labels = ", ".join(p.label for p in self.periods)
+        people = r["employee_id"].nunique()
+        roles = r["role"].nunique()
+        paid = int((r["payout_amount"] > 0).sum())
+        gates = int((~r["gate_passed"] & r["composite"].notna()).sum())
+        unscored = int(r["composite"].isna().sum())
+        money = "; ".join(f"{v:,.2f} {c}" for c, v in self.total().items()) or "nothing"
+        text = (
+            f"{labels}: {people} {'person' if people == 1 else 'people'} in {roles} "
+            f"role{'' if roles == 1 else 's'}, {paid} paid, total {money}"
+        )
+        if gates:
+            text += f", {gates} failed a gate"
+        if unscored:
+            text += f", {unscored} could not be scored"
+        return text
+
+
+def _select_plans(plans: Mapping[str, Plan], roles: Iterable[str] | str | None) -> dict[str, Plan]:
+    if not plans:
+        raise PlanError("no plans given; load them with perfkit.load_plans('templates/plans')")
+    if roles is None:
+        return dict(plans)
+    wanted = [roles] if isinstance(roles, str) else list(roles)
+    unknown = [r for r in wanted if r not in plans]
+    if unknown:
+        raise PlanError(
+            f"role {', '.join(map(repr, unknown))} has no plan; known roles: "
+            f"{', '.join(sorted(plans))}"
+        )
+    return {r: plans[r] for r in sorted(set(wanted))}
+
+
+def _data_months(dataset: Any) -> np.ndarray:
+    months = getattr(dataset, "months", None)
+    if months is not None:
+        return np.asarray(list(months), dtype=object)
+    idx = month_codes(dataset.actuals["period"])
+    idx = np.unique(idx[idx >= 0])
+    return np.array([format_period(int(i), "month") for i in idx], dtype=object)
+
+
+def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> list[Period]:
+    """Turn a label, ``"latest"``, a Period or a list of them into sorted, distinct Periods.
+
+    ``"latest"`` is the latest complete period (every month present in the actuals) of the
+    plans' evaluation period kind.
+
+    Raises
+    ------
+    PeriodError
+        If a label is not a period, or ``"latest"`` is asked of plans with different kinds.
+    """
+    items = [period] if isinstance(period, str | Period) else list(period)
+    if not items:
+        raise PeriodError("no period given; pass a label like 2026Q3, or 'latest'")
+    out: set[Period] = set()
+    for item in items:
+        if isinstance(item, str) and item.strip().lower() == "latest":
+            kinds = sorted({p.period for p in plans.values()}, key=MONTHS_PER.get)
+            if len(kinds) > 1:
+                raise PeriodError(
+                    f"'latest' is ambiguous: the plans evaluate over {', '.join(kinds)}; "
+                    "give a period label such as 2026Q3 instead"
+                )
+            out.add(resolve_period(item, months=_data_months(dataset), kind=kinds[0]))
+        else:
+            out.add(parse_period(item, where="period"))
+    return sorted(out, key=lambda p: (p.first, p.last))
+
+
+def _team_groups(teams: np.ndarray, period_pos: np.ndarray) -> np.ndarray:
+    """One code per (team, period); people without a team form a team of their own."""
+    codes, uniq = pd.factorize(pd.Series(teams, dtype=object))
+    codes = codes.astype(np.int64)
+    alone = codes < 0
+    codes[alone] = len(uniq) + np.arange(alone.sum())
+    width = int(codes.max()) + 1 if len(codes) else 1
+    return pd.factorize(period_pos.astype(np.int64) * width + codes)[0]
+
+
+def _evaluate_block(
+    table: MetricTable, block: MetricBlock, modifiers: pd.DataFrame | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Scores and results columns (plus hidden sort keys) of one role's block."""
+    plan = block.plan
+    roster = table.roster
+    k = len(plan.metrics)
+    n = block.n
+    labels = np.array([p.label for p in table.periods], dtype=object)
+    ach = block_achievement(block)
+    arrays = score_matrix(ach, plan=plan)
+    notes = score_notes(block.note, block.target, arrays, plan=plan)
+
+    # team result: same role (plan), same team, same period
+    groups = _team_groups(roster.teams[block.emp], block.period_pos)
+    measure = plan.payout.team_measure
+    if measure == "composite":
+        tr = team_result(groups, plan=plan, composite=arrays.composite)
+    else:
+        j = plan.metric_keys.index(measure)
+        tr = team_result(
+            groups, plan=plan, actual=block.actual[:, j], target=block.target[:, j],
+            achievements=ach[:, j],
+        )  # fmt: skip
+
+    ids = roster.ids[block.emp]
+    period_labels = labels[block.period_pos]
+    modifier, mrow = lookup_modifiers(modifiers, ids, period_labels)
+    check_modifiers(modifier, mrow, plan=plan, employee_ids=ids, period=period_labels)
+    pay = payout_pcts(
+        arrays.composite, plan=plan, team_result=tr, gate_passed=arrays.gate_passed,
+        modifier=modifier,
+    )  # fmt: skip
+
+    months = np.array([p.last - p.first + 1 for p in table.periods])[block.period_pos]
+    period_days = np.array([p.days for p in table.periods])[block.period_pos]
+    annual = roster.annual_bonus[block.emp]
+    if np.isnan(annual).any():
+        bad = ids[np.isnan(annual)][0]
+        raise DataError(
+            f"employees, employee_id {bad}: annual_target_bonus is missing; give the full-year "
+            "target bonus in the employee's currency (0 if none)"
+        )
+    bonus = period_target_bonus(annual, 1) * months
+    if plan.payout.proration == "days":
+        proration = block.days / period_days
+    else:
+        proration = np.ones(n)
+    amount = round_cents(bonus * pay.payout_pct * proration)
+    cur_labels = np.append(roster.currencies, plan.currency).astype(object)
+    cur_codes = np.where(
+        pd.isna(roster.currencies[block.emp]) | (roster.currencies[block.emp] == ""),
+        len(roster.currencies),
+        block.emp,
+    )
+    currency = cur_labels[cur_codes]
+    band = arrays.band
+    explanation = explain(
+        plan=plan, composite=arrays.composite, band=np.where(band == None, "-", band),  # noqa: E711
+        gate_passed=arrays.gate_passed, gate_detail=arrays.gate_detail, team_value=tr,
+        pay=pay, modifier=modifier, proration=proration, amount=amount, currency=currency,
+        days=block.days, period_days=period_days,
+    )  # fmt: skip
+    rank = roster.rank[block.emp]
+    emp = block.emp
+    results = {
+        "employee_id": Coded(emp, roster.ids),
+        "name": Coded(emp, roster.names),
+        "period": Coded(block.period_pos, labels),
+        "role": Coded(np.zeros(n, dtype=np.int64), np.array([plan.role], dtype=object)),
+        "team": Coded(emp, roster.teams),
+        "manager_id": Coded(emp, roster.managers),
+        "composite": arrays.composite,
+        "rating": band,
+        "gate_passed": arrays.gate_passed,
+        "gate_failed": arrays.gate_failed,
+        "team_result": tr,
+        "individual_pct": pay.individual_pct,
+        "team_pct": pay.team_pct,
+        "payout_pct": pay.payout_pct,
+        "modifier": modifier,
+        "proration": proration,
+        "target_bonus": bonus,
+        "payout_amount": amount,
+        "currency": Coded(cur_codes, cur_labels),
+        "explanation": explanation,
+        "_p": block.period_pos,
+        "_r": rank,
+        "_m": np.zeros(n, dtype=np.int64),
+    }
+    emp_k = np.repeat(emp, k)
+    metric_k = np.tile(np.arange(k), n)
+    scores = {
+        "employee_id": Coded(emp_k, roster.ids),
+        "period": Coded(np.repeat(block.period_pos, k), labels),
+        "role": Coded(np.zeros(n * k, dtype=np.int64), np.array([plan.role], dtype=object)),
+        "team": Coded(emp_k, roster.teams),
+        "metric": Coded(metric_k, np.array(plan.metric_keys, dtype=object)),
+        "kind": Coded(metric_k, np.array([m.kind for m in plan.metrics], dtype=object)),
+        "direction": Coded(metric_k, np.array([m.direction for m in plan.metrics], dtype=object)),
+        "actual": block.actual.ravel(),
+        "target": block.target.ravel(),
+        "achievement": arrays.achievement.ravel(),
+        "score": arrays.score.ravel(),
+        "weight": arrays.weight.ravel(),
+        "weighted_score": arrays.weighted_score.ravel(),
+        "note": notes.ravel(),
+        "_p": np.repeat(block.period_pos, k),
+        "_r": roster.rank[emp_k],
+        "_m": metric_k,
+    }
+    return scores, results
+
+
+def evaluate(
+    dataset: Any,
+    plans: Mapping[str, Plan],
+    period: Any,
+    *,
+    roles: Iterable[str] | str | None = None,
+) -> Evaluation:
+    """Score every planned person for one or several periods and work out their payouts.
+
+    Parameters
+    ----------
+    dataset : perfkit.io.Dataset
+        ``employees, actuals, targets, ratings, modifiers`` frames (see ``docs/data.md``).
+    plans : mapping of str to Plan
+        Plans by role, e.g. from :func:`perfkit.load_plans`, or copies made with
+        :meth:`Plan.with_overrides` for a what-if.
+    period : str, Period or list of them
+        ``"2026Q3"``, ``"2026-07"``, ``"2026H2"``, ``"2026"``, ``"latest"`` (latest complete
+        period of the plans' period kind), a Period, or a list (frames then hold each period).
+    roles : str or iterable of str, optional
+        Only these roles (default: every role with a plan).
+
+    Returns
+    -------
+    Evaluation
+        ``scores`` and ``results`` frames sorted by period (in time order), employee id and
+        (scores) the plan's metric order.
+
+    Raises
+    ------
+    PlanError
+        If a role in ``roles`` has no plan (the message lists the known roles).
+    PeriodError
+        If a period label is not valid or no complete period exists for ``"latest"``.
+    DataError
+        If a modifier lies outside its plan's bounds (the message names the row) or an
+        evaluated person has no annual target bonus.
+
+    Examples
+    --------
+    >>> import perfkit
+    >>> ev = perfkit.evaluate(perfkit.load_dataset("data/sample"),
+    ...                       perfkit.load_plans("templates/plans"), "2026Q3")  # doctest: +SKIP
+    >>> ev.results[["employee_id", "composite", "payout_amount"]].head()  # doctest: +SKIP
+    """
+    selected = _select_plans(plans, roles)
+    periods = resolve_periods(period, dataset=dataset, plans=selected)
+    table = compute_metric_table(dataset, plans=selected, periods=periods)
+    modifiers = getattr(dataset, "modifiers", None)
+    score_parts, result_parts = [], []
+    for block in table.blocks:
+        s, r = _evaluate_block(table, block, modifiers)
+        score_parts.append(s)
+        result_parts.append(r)
+    return Evaluation(
+        scores=long_frame(score_parts, SCORE_COLUMNS),
+        results=long_frame(result_parts, RESULT_COLUMNS),
+        periods=periods,
+        plans=selected,
+    )
+
+
+def evaluate_dir(
+    data_dir: str | Path,
+    *,
+    period: Any,
+    roles: Iterable[str] | str | None = None,
+    plans_dir: str | Path = "templates/plans",
+) -> Evaluation:
+    """Load a data folder and the plans, then :func:`evaluate` them.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        A folder of ``employees``, ``actuals``, ``targets``, ``ratings`` (and optionally
+        ``modifiers``) files, read by :func:`perfkit.io.load_dataset`.
+    period, roles
+        As for :func:`evaluate`.
+    plans_dir : str or Path
+        Folder of ``<role>.yaml`` plans.
+
+    Returns
+    -------
+    Evaluation
+    """
+    from .io import load_dataset
+
+    plans = load_plans(plans_dir)
+    selected = _select_plans(plans, roles)  # fail on a bad role or period before reading data
+    items = [period] if isinstance(period, str | Period) else list(period)
+    for item in items:
+        if not (isinstance(item, str) and item.strip().lower() == "latest"):
+            parse_period(item, where="period")
+    dataset = load_dataset(data_dir)
+    return evaluate(dataset, selected, period)

@@ -1,0 +1,504 @@
+"""Achievement against target, score curves, the weighted composite, rating bands and gates.
+
+Three levels, from fastest to friendliest:
+
+- array functions (:func:`achievement`, :func:`curve_score`, :func:`score_matrix`,
+  :func:`rating_band`, :func:`gate_check`) work on numpy arrays and never re-read data: the
+  fast path for calibration and Monte Carlo (thousands of re-evaluations);
+- :func:`score_achievement` scores a long frame of achievements (``employee_id, period,
+  metric, achievement``) under one plan;
+- :func:`score_metrics` adds achievement, score and weight to the metric values of
+  :func:`perfkit.metrics.metric_values`, and :func:`person_scores` sums them per person.
+
+The rules, with formulas, are in ``docs/engine.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, PlanError
+from .metrics import MetricBlock, empty_frame, join_notes, type_frame
+from .plans import Plan
+
+#: Values within this distance below a knot (curve point, band or gate minimum) count as
+#: reaching it, so that 0.7 computed as 0.6999999999999 is not paid as "below threshold".
+KNOT_TOLERANCE = 1e-9
+
+NOTE_DROPPED = "not scored; its weight is shared by the scored metrics"
+NOTE_NONE_SCORED = "no metric could be scored"
+NOTE_BAD_TARGET = "target is not above zero"
+
+#: Output columns of :func:`score_metrics`, in order.
+SCORE_COLUMNS = [
+    "employee_id", "period", "role", "team", "metric", "kind", "direction", "actual", "target",
+    "achievement", "score", "weight", "weighted_score", "note",
+]  # fmt: skip
+
+#: Output columns of :func:`score_achievement`.
+PERSON_COLUMNS = ["employee_id", "period", "composite", "rating", "gate_passed", "gate_failed"]
+
+
+# -- array level -------------------------------------------------------------------------
+
+
+def achievement(actual: Any, target: Any, direction: Any = "higher") -> np.ndarray:
+    """Achievement of actuals against targets; 1.0 is on target, never below 0.
+
+    Parameters
+    ----------
+    actual, target : array-like
+        Broadcastable arrays; a target that is not above zero gives NaN.
+    direction : {"higher", "lower"} or array-like of them
+        ``higher``: :math:`a/t`; ``lower``: :math:`2 - a/t` (linear, symmetric around the
+        target, finite when the actual is 0).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``max(achievement, 0)``; NaN where the actual or target is missing.
+    """
+    a = np.asarray(actual, dtype=np.float64)
+    t = np.asarray(target, dtype=np.float64)
+    lower = np.asarray(direction) == "lower"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(t > 0, a / np.where(t > 0, t, 1.0), np.nan)
+    ach = np.where(lower, 2.0 - ratio, ratio)
+    return np.where(np.isnan(ach), np.nan, np.maximum(ach, 0.0))
+
+
+def curve_score(
+    achievement: Any, points: Sequence[Sequence[float]], *, step: bool = False
+) -> np.ndarray:
+    """Score achievements on a piecewise curve of ``(achievement, score)`` points.
+
+    Parameters
+    ----------
+    achievement : array-like of float
+    points : sequence of (x, y)
+        x never decreasing. A repeated x is a jump: the later point holds from that x on.
+    step : bool
+        If True each point's score holds until the next point (tiers) instead of running
+        linearly to it.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Flat beyond the first and last point; NaN where the achievement is NaN. An
+        achievement within :data:`KNOT_TOLERANCE` below a point counts as reaching it.
+
+    Notes
+    -----
+    With :math:`j` the number of points whose :math:`x_i \\le a`, the score is
+    :math:`y_0` for :math:`j = 0`, :math:`y_{n-1}` for :math:`j = n`, else
+    :math:`y_{j-1} + (y_j - y_{j-1}) (a - x_{j-1}) / (x_j - x_{j-1})` (or :math:`y_{j-1}` for a
+    step curve). Found with :func:`numpy.searchsorted`, which puts an achievement sitting on a
+    jump after both of its points; :func:`numpy.interp` alone would not.
+
+    Examples
+    --------
+    >>> curve_score([0.79, 0.8, 0.9, 1.5], [(0.8, 0.0), (0.8, 0.5), (1.0, 1.0)]).tolist()
+    [0.0, 0.5, 0.75, 1.0]
+    """
+    a = np.asarray(achievement, dtype=np.float64)
+    xs = np.array([p[0] for p in points], dtype=np.float64)
+    ys = np.array([p[1] for p in points], dtype=np.float64)
+    n = len(xs)
+    nan = np.isnan(a)
+    safe = np.where(nan, 0.0, a)
+    j = np.searchsorted(xs, safe + KNOT_TOLERANCE, side="right")
+    lo = np.clip(j - 1, 0, n - 1)
+    hi = np.clip(j, 0, n - 1)
+    if step:
+        out = ys[lo]
+    else:
+        dx = xs[hi] - xs[lo]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(dx > 0, (safe - xs[lo]) / np.where(dx > 0, dx, 1.0), 0.0)
+        out = ys[lo] + (ys[hi] - ys[lo]) * np.clip(frac, 0.0, 1.0)
+    out = np.where(j == 0, ys[0], out)
+    out = np.where(j >= n, ys[-1], out)
+    return np.where(nan, np.nan, out)
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreArrays:
+    """Scores of ``n`` person-periods under one plan (``k`` metrics in plan order).
+
+    Attributes
+    ----------
+    achievement, score, weight, weighted_score : numpy.ndarray (n, k)
+        ``weight`` is re-normalised over the scored metrics (0 where a metric is unscored);
+        ``score`` and ``weighted_score`` are NaN where unscored.
+    composite : numpy.ndarray (n,)
+        Sum of weighted scores; NaN when no metric could be scored.
+    band : numpy.ndarray (n,) of object
+        Rating band, None where the composite is NaN.
+    gate_passed : numpy.ndarray (n,) of bool
+    gate_failed : numpy.ndarray (n,) of object
+        Comma-separated keys of failed gates, ``""`` when all passed.
+    gate_detail : numpy.ndarray (n,) of object
+        Why each failed gate failed, for explanations.
+    """
+
+    achievement: np.ndarray
+    score: np.ndarray
+    weight: np.ndarray
+    weighted_score: np.ndarray
+    composite: np.ndarray
+    band: np.ndarray
+    gate_passed: np.ndarray
+    gate_failed: np.ndarray
+    gate_detail: np.ndarray
+
+
+def metric_scores(achievement: np.ndarray, *, plan: Plan) -> np.ndarray:
+    """Score each column of an ``(n, k)`` achievement matrix on its metric's curve.
+
+    Returns
+    -------
+    numpy.ndarray (n, k)
+    """
+    ach = np.asarray(achievement, dtype=np.float64)
+    out = np.empty_like(ach)
+    for j, m in enumerate(plan.metrics):
+        pts, step = plan.curve_points(m)
+        out[:, j] = curve_score(ach[:, j], pts, step=step)
+    return out
+
+
+def rating_band(composite: Any, *, plan: Plan) -> np.ndarray:
+    """Rating band of each composite: the best band whose ``min_composite`` it reaches.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        Band names; None where the composite is NaN.
+    """
+    c = np.asarray(composite, dtype=np.float64)
+    bands = sorted(plan.rating_bands, key=lambda b: b.min_composite)
+    mins = np.array([b.min_composite for b in bands])
+    names = np.array([b.band for b in bands] + [None], dtype=object)
+    pos = np.searchsorted(mins, np.where(np.isnan(c), 0.0, c) + KNOT_TOLERANCE, side="right") - 1
+    pos = np.where(np.isnan(c) | (pos < 0), len(bands), pos)
+    return names[pos]
+
+
+def gate_check(achievement: np.ndarray, *, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check the plan's gates on an ``(n, k)`` achievement matrix (plan metric order).
+
+    A gate fails when its metric's achievement is below ``min_achievement`` (within
+    :data:`KNOT_TOLERANCE`) or missing.
+
+    Returns
+    -------
+    passed : numpy.ndarray (n,) of bool
+    failed : numpy.ndarray (n,) of object
+        Comma-separated failed gate keys, ``""`` when all passed.
+    detail : numpy.ndarray (n,) of object
+        e.g. ``"leads_floor (leads achievement 0.52 < 0.60)"``; ``"; "``-joined.
+    """
+    ach = np.asarray(achievement, dtype=np.float64)
+    n = ach.shape[0]
+    failed = np.full(n, "", dtype=object)
+    detail = np.full(n, "", dtype=object)
+    keys = plan.metric_keys
+    for g in plan.gates:
+        a = ach[:, keys.index(g.metric)]
+        bad = ~(a + KNOT_TOLERANCE >= g.min_achievement)
+        if not bad.any():
+            continue
+        why = np.full(n, "", dtype=object)
+        why[bad] = np.where(
+            np.isnan(a[bad]),
+            f"{g.key} (no data for gate metric {g.metric})",
+            f"{g.key} ({g.metric} achievement "
+            + _fmt(a[bad], ".2f")
+            + f" < {g.min_achievement:.2f})",
+        )
+        failed = np.where(bad, np.where(failed == "", g.key, failed + "," + g.key), failed)
+        detail = np.where(bad, np.where(detail == "", why, detail + "; " + why), detail)
+    return failed == "", failed, detail
+
+
+def _fmt(values: Any, spec: str) -> np.ndarray:
+    """Format numbers as an object array of str (NaN as ``"n/a"``); for short arrays."""
+    arr = np.asarray(values, dtype=np.float64)
+    out = np.array(
+        ["n/a" if v != v else format(v, spec) for v in arr.ravel().tolist()], dtype=object
+    )
+    return out.reshape(arr.shape)
+
+
+def score_matrix(achievement: np.ndarray, *, plan: Plan) -> ScoreArrays:
+    """Score an ``(n, k)`` achievement matrix (columns in plan metric order): the fast path.
+
+    Unscored metrics (NaN achievement) drop out and the remaining weights are re-normalised
+    to sum to 1; with nothing scored the composite is NaN.
+
+    Returns
+    -------
+    ScoreArrays
+    """
+    ach = np.asarray(achievement, dtype=np.float64)
+    if ach.ndim != 2 or ach.shape[1] != len(plan.metrics):
+        raise PlanError(
+            f"plan {plan.role}: the achievement matrix needs one column per plan metric "
+            f"({', '.join(plan.metric_keys)}), got shape {ach.shape}"
+        )
+    score = metric_scores(ach, plan=plan)
+    scored = ~np.isnan(score)
+    w = np.array([m.weight for m in plan.metrics])
+    raw_w = np.where(scored, w[None, :], 0.0)
+    total = raw_w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(total[:, None] > 0, raw_w / np.where(total > 0, total, 1.0)[:, None], 0.0)
+    weighted = np.where(scored, score * weight, np.nan)
+    composite = np.where(total > 0, np.where(scored, weighted, 0.0).sum(axis=1), np.nan)
+    passed, failed, detail = gate_check(ach, plan=plan)
+    return ScoreArrays(
+        achievement=ach,
+        score=score,
+        weight=weight,
+        weighted_score=weighted,
+        composite=composite,
+        band=rating_band(composite, plan=plan),
+        gate_passed=passed,
+        gate_failed=failed,
+        gate_detail=detail,
+    )
+
+
+# -- metric blocks (the engine's own path) -----------------------------------------------
+
+
+def block_achievement(block: MetricBlock) -> np.ndarray:
+    """Achievement matrix of a metric block (plan metric order)."""
+    direction = np.array([m.direction for m in block.plan.metrics])
+    return achievement(block.actual, block.target, direction[None, :])
+
+
+def score_notes(
+    note: np.ndarray, target: np.ndarray, arrays: ScoreArrays, *, plan: Plan
+) -> np.ndarray:
+    """Metric notes plus what scoring adds: bad targets, dropped metrics, re-normalised weights."""
+    out = np.array(note, dtype=object)  # a copy
+    scored = ~np.isnan(arrays.score)
+    bad_target = ~(np.asarray(target, dtype=np.float64) > 0)
+    if bad_target.any():
+        out[bad_target] = join_notes(out[bad_target], np.full(bad_target.sum(), NOTE_BAD_TARGET))
+    dropped = ~scored
+    none = ~scored.any(axis=1)
+    some = dropped.any(axis=1) & ~none
+    if some.any():
+        rows = np.flatnonzero(some)
+        sub_dropped = dropped[rows]
+        keys = plan.metric_keys
+        names = np.full(len(rows), "", dtype=object)
+        for j, key in enumerate(keys):
+            col = sub_dropped[:, j]
+            names = np.where(col, np.where(names == "", key, names + ", " + key), names)
+        w0 = np.array([f"{m.weight:g}" for m in plan.metrics], dtype=object)
+        renorm = (
+            "weight re-normalised from " + w0[None, :] + " (not scored: " + names[:, None] + ")"
+        )
+        add = np.where(sub_dropped, NOTE_DROPPED, renorm)
+        out[rows] = join_notes(out[rows], add)
+    if none.any():
+        rows = np.flatnonzero(none)
+        out[rows] = join_notes(out[rows], np.full(out[rows].shape, NOTE_NONE_SCORED, dtype=object))
+    return out
+
+
+def score_block(block: MetricBlock) -> ScoreArrays:
+    """Score a :class:`perfkit.metrics.MetricBlock`."""
+    return score_matrix(block_achievement(block), plan=block.plan)
+
+
+# -- frames ------------------------------------------------------------------------------
+
+
+def _pivot(
+    frame: pd.DataFrame, plan: Plan, value_columns: Sequence[str], *, where: str
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Long rows of one plan to ``(n, k)`` matrices.
+
+    Returns the row code of each long row, its metric position and one matrix per column.
+    """
+    keys = pd.Index(plan.metric_keys)
+    mpos = keys.get_indexer(frame["metric"].astype(object))
+    if (mpos < 0).any():
+        bad = frame["metric"].to_numpy()[mpos < 0][0]
+        raise PlanError(
+            f"{where}: metric {bad!r} is not in plan {plan.role}; "
+            f"its metrics are {', '.join(plan.metric_keys)}"
+        )
+    e, _ = pd.factorize(frame["employee_id"])
+    p, _ = pd.factorize(frame["period"])
+    row, uniq = pd.factorize(e.astype(np.int64) * (int(p.max(initial=0)) + 1) + p)
+    n, k = len(uniq), len(keys)
+    flat = row * k + mpos
+    if len(np.unique(flat)) != len(flat):
+        raise DataError(
+            f"{where}: an (employee_id, period, metric) appears more than once; keep one row each"
+        )
+    mats = {}
+    for c in value_columns:
+        mat = np.full(n * k, np.nan)
+        mat[flat] = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=np.float64)
+        mats[c] = mat.reshape(n, k)
+    return row, mpos, mats
+
+
+def _plan_for(role: Any, plans: Mapping[str, Plan], where: str) -> Plan:
+    if role not in plans:
+        raise PlanError(
+            f"{where}: role {role!r} has no plan; known roles: {', '.join(sorted(plans))}"
+        )
+    return plans[role]
+
+
+def score_metrics(values: pd.DataFrame, *, plans: Mapping[str, Plan]) -> pd.DataFrame:
+    """Add achievement, score and (re-normalised) weight to metric values.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        As returned by :func:`perfkit.metrics.metric_values`: ``employee_id, period, role,
+        team, metric, actual, target, note``.
+    plans : mapping of str to Plan
+        Plans by role.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input rows in the same order with columns ``employee_id, period, role, team,
+        metric, kind, direction, actual, target, achievement, score, weight, weighted_score,
+        note``. ``weight`` is the metric's plan weight re-normalised over the person's scored
+        metrics (0 for an unscored metric); ``score`` and ``weighted_score`` are NaN where
+        the metric could not be scored.
+
+    Raises
+    ------
+    PlanError
+        If a role has no plan or a metric is not in its role's plan.
+    """
+    if len(values) == 0:
+        return empty_frame(SCORE_COLUMNS)
+    n = len(values)
+    cols = {c: np.full(n, np.nan) for c in ("achievement", "score", "weight", "weighted_score")}
+    kind = np.full(n, "", dtype=object)
+    direction = np.full(n, "", dtype=object)
+    note = (
+        values["note"].astype(object).fillna("").to_numpy()
+        if "note" in values.columns
+        else np.full(n, "", dtype=object)
+    )
+    out_note = note.copy()
+    role_codes, roles = pd.factorize(values["role"])
+    for r, role in enumerate(roles):
+        plan = _plan_for(role, plans, "metric values")
+        idx = np.flatnonzero(role_codes == r)
+        sub = values.iloc[idx]
+        row, mpos, mats = _pivot(sub, plan, ["actual", "target"], where="metric values")
+        dirs = np.array([m.direction for m in plan.metrics])
+        arrays = score_matrix(achievement(mats["actual"], mats["target"], dirs[None, :]), plan=plan)
+        kind[idx] = np.array([m.kind for m in plan.metrics], dtype=object)[mpos]
+        direction[idx] = dirs.astype(object)[mpos]
+        for c in cols:
+            cols[c][idx] = getattr(arrays, c)[row, mpos]
+        nmat = np.full(arrays.score.shape, "", dtype=object)
+        nmat[row, mpos] = note[idx]
+        out_note[idx] = score_notes(nmat, mats["target"], arrays, plan=plan)[row, mpos]
+    frame = pd.DataFrame(
+        {
+            "employee_id": values["employee_id"].to_numpy(),
+            "period": values["period"].to_numpy(),
+            "role": values["role"].to_numpy(),
+            "team": values["team"].to_numpy() if "team" in values.columns else "",
+            "metric": values["metric"].to_numpy(),
+            "kind": kind,
+            "direction": direction,
+            "actual": values["actual"].to_numpy(dtype=np.float64),
+            "target": values["target"].to_numpy(dtype=np.float64),
+            **cols,
+            "note": out_note,
+        }
+    )
+    return type_frame(frame[SCORE_COLUMNS])
+
+
+def score_achievement(achievement_frame: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
+    """Composite, rating band and gates from achievements alone (no data re-reading).
+
+    The fast path for what-if and Monte Carlo: resample or shift achievements, then score.
+
+    Parameters
+    ----------
+    achievement_frame : pandas.DataFrame
+        ``employee_id, period, metric, achievement`` (one row per person, period and plan
+        metric; a missing row or NaN achievement counts as unscored). A ``team`` column, if
+        present, is carried through.
+    plan : Plan
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (employee_id, period), in first-seen order: ``employee_id, period,
+        [team,] composite, rating, gate_passed, gate_failed``.
+    """
+    if len(achievement_frame) == 0:
+        return empty_frame(PERSON_COLUMNS)
+    row, _, mats = _pivot(achievement_frame, plan, ["achievement"], where="achievement frame")
+    arrays = score_matrix(mats["achievement"], plan=plan)
+    first = np.unique(row, return_index=True)[1]
+    out = {
+        "employee_id": achievement_frame["employee_id"].to_numpy()[first],
+        "period": achievement_frame["period"].to_numpy()[first],
+    }
+    if "team" in achievement_frame.columns:
+        out["team"] = achievement_frame["team"].to_numpy()[first]
+    out.update(
+        composite=arrays.composite,
+        rating=arrays.band,
+        gate_passed=arrays.gate_passed,
+        gate_failed=arrays.gate_failed,
+    )
+    return type_frame(pd.DataFrame(out))
+
+
+def person_scores(scores: pd.DataFrame, *, plans: Mapping[str, Plan]) -> pd.DataFrame:
+    """Per-person composite, band and gates from a metric scores frame.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        As returned by :func:`score_metrics` (needs ``employee_id, period, role, team,
+        metric, achievement``).
+    plans : mapping of str to Plan
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (employee_id, period), grouped by role in first-seen order:
+        ``employee_id, period, role, team, composite, rating, gate_passed, gate_failed``.
+    """
+    cols = ["employee_id", "period", "role", "team", *PERSON_COLUMNS[2:]]
+    parts = []
+    role_codes, roles = pd.factorize(scores["role"])
+    for r, role in enumerate(roles):
+        plan = _plan_for(role, plans, "metric scores")
+        sub = scores[role_codes == r]
+        part = score_achievement(
+            sub[["employee_id", "period", "team", "metric", "achievement"]], plan=plan
+        )
+        part.insert(2, "role", role)
+        parts.append(part[cols])
+    if not parts:
+        return empty_frame(cols)
+    return type_frame(pd.concat(parts, ignore_index=True))

@@ -1,0 +1,313 @@
+"""evaluate(): the worked example of docs/worked_example.md, and the whole chain's behaviour."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from perfkit.errors import DataError, PeriodError, PlanError
+from perfkit.evaluation import RESULT_COLUMNS, Evaluation, evaluate, evaluate_dir
+from perfkit.io import Dataset
+from perfkit.periods import parse_period
+from perfkit.plans import load_plans
+from perfkit.scoring import SCORE_COLUMNS
+
+Q3 = ["2026-07", "2026-08", "2026-09"]
+LY = ["2025-07", "2025-08", "2025-09"]
+EMP_COLUMNS = [
+    "employee_id", "name", "role", "team", "manager_id", "hire_date", "leave_date",
+    "annual_target_bonus", "currency",
+]  # fmt: skip
+
+
+PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return load_plans(PLANS_DIR)
+
+
+def _monthly(rows, emp, metric, months, values):
+    rows.extend((emp, m, metric, float(v)) for m, v in zip(months, values, strict=True))
+
+
+def worked_example_dataset(**changes) -> Dataset:
+    """Lin Yue (E0101) and two teammates, online promotion, 2026Q3: docs/worked_example.md."""
+    employees = pd.DataFrame(
+        [
+            ("E0101", "Lin Yue", "online_promotion", "T2-digital-east", "M03", "2023-05-08",
+             "2026-09-15", 60000.0, "CNY"),
+            ("E0102", "Zhao Min", "online_promotion", "T2-digital-east", "M03", "2022-01-10",
+             None, 48000.0, "CNY"),
+            ("E0103", "Qian Hao", "online_promotion", "T2-digital-east", "M03", "2021-03-01",
+             None, 52000.0, "CNY"),
+        ],
+        columns=EMP_COLUMNS,
+    )  # fmt: skip
+    rows: list = []
+    # Lin Yue
+    _monthly(rows, "E0101", "web_unique_visitors", LY, [33000, 34000, 33000])
+    _monthly(rows, "E0101", "web_unique_visitors", Q3, [41000, 42500, 39000])
+    _monthly(rows, "E0101", "search_rank", Q3, [5.0, 6.0, 5.8])
+    _monthly(rows, "E0101", "ad_impressions", Q3, [300000, 240000, 260000])
+    _monthly(rows, "E0101", "ad_clicks", Q3, [6000, 5800, 6200])
+    _monthly(rows, "E0101", "ad_conversions", Q3, [280, 270, 296])
+    _monthly(rows, "E0101", "leads", Q3, [160, 150, 152])
+    _monthly(rows, "E0101", "ad_spend", Q3, [20000, 19000, 19212])
+    # Zhao Min: every metric exactly on target
+    _monthly(rows, "E0102", "web_unique_visitors", LY, [30000, 35000, 35000])
+    _monthly(rows, "E0102", "web_unique_visitors", Q3, [35000, 40000, 40000])
+    _monthly(rows, "E0102", "search_rank", Q3, [5, 5, 5])
+    _monthly(rows, "E0102", "ad_impressions", Q3, [300000, 350000, 350000])
+    _monthly(rows, "E0102", "ad_clicks", Q3, [6000, 7000, 7000])
+    _monthly(rows, "E0102", "ad_conversions", Q3, [300, 350, 350])
+    _monthly(rows, "E0102", "leads", Q3, [150, 150, 150])
+    _monthly(rows, "E0102", "ad_spend", Q3, [18000, 18000, 18000])
+    # Qian Hao: every metric at or beyond stretch
+    _monthly(rows, "E0103", "web_unique_visitors", LY, [30000, 35000, 35000])
+    _monthly(rows, "E0103", "web_unique_visitors", Q3, [40000, 45000, 45000])
+    _monthly(rows, "E0103", "search_rank", Q3, [3, 3, 3])
+    _monthly(rows, "E0103", "ad_impressions", Q3, [300000, 350000, 350000])
+    _monthly(rows, "E0103", "ad_clicks", Q3, [8400, 9800, 9800])
+    _monthly(rows, "E0103", "ad_conversions", Q3, [588, 686, 686])
+    _monthly(rows, "E0103", "leads", Q3, [200, 200, 200])
+    _monthly(rows, "E0103", "ad_spend", Q3, [19000, 19000, 19000])
+    actuals = pd.DataFrame(rows, columns=["employee_id", "period", "metric", "value"])
+    targets = pd.DataFrame(
+        [("E0101", "2026Q3", "leads", 420.0)], columns=["employee_id", "period", "metric", "target"]
+    )
+    ratings = pd.DataFrame(
+        [
+            ("E0101", "2026Q3", "collaboration", 4.0, "M03", "Reliable partner to sales"),
+            ("E0101", "2026-07", "collaboration", 3.0, "M05", ""),
+            ("E0101", "2026-09", "collaboration", 4.0, "M05", ""),
+            ("E0102", "2026Q3", "collaboration", 3.5, "M03", ""),
+            ("E0103", "2026Q3", "collaboration", 4.5, "M03", ""),
+        ],
+        columns=["employee_id", "period", "metric", "rating", "rater_id", "comment"],
+    )
+    modifiers = pd.DataFrame(
+        [("E0101", "2026Q3", 1.05, "Mentored two new hires")],
+        columns=["employee_id", "period", "modifier", "reason"],
+    )
+    frames = {"employees": employees, "actuals": actuals, "targets": targets,
+              "ratings": ratings, "modifiers": modifiers}  # fmt: skip
+    frames.update(changes)
+    return Dataset.from_frames(**frames, source="worked example")
+
+
+def test_worked_example(plans):
+    """Every number of docs/worked_example.md, as evaluate() computes it."""
+    ev = evaluate(worked_example_dataset(), plans, "2026Q3")
+    s = ev.scores[ev.scores["employee_id"] == "E0101"].set_index("metric")
+    keys = ["traffic_growth", "search_rank", "ad_ctr", "ad_conversion", "leads",
+            "cost_per_lead", "collaboration"]  # fmt: skip
+    assert s.index.tolist() == keys
+    # step 1: metric values
+    np.testing.assert_allclose(
+        s["actual"], [0.225, 5.6, 0.0225, 0.047, 462.0, 126.0, 3.75], rtol=1e-12
+    )
+    np.testing.assert_allclose(s["target"], [0.15, 5.0, 0.02, 0.05, 420.0, 120.0, 3.5])
+    # step 2: achievement
+    np.testing.assert_allclose(
+        s["achievement"], [1.5, 0.88, 1.125, 0.94, 1.1, 0.95, 3.75 / 3.5], rtol=1e-12
+    )
+    # step 3: scores, weights, weighted scores
+    np.testing.assert_allclose(s["score"], [1.25, 0.9, 1.15625, 0.9, 1.15, 0.9, 1.125], rtol=1e-12)
+    np.testing.assert_allclose(s["weight"], [0.20, 0.15, 0.15, 0.15, 0.20, 0.05, 0.10])
+    np.testing.assert_allclose(
+        s["weighted_score"], [0.25, 0.135, 0.1734375, 0.135, 0.23, 0.045, 0.1125], rtol=1e-12
+    )
+    r = ev.results.set_index("employee_id")
+    lin = r.loc["E0101"]
+    # step 4: composite, band, gate
+    assert lin["composite"] == pytest.approx(1.0809375, abs=1e-12)
+    assert lin["rating"] == "A"
+    assert bool(lin["gate_passed"]) and lin["gate_failed"] == ""
+    # step 5: team result and payout shares
+    assert r.loc["E0102", "composite"] == pytest.approx(1.0, abs=1e-12)
+    assert r.loc["E0103", "composite"] == pytest.approx(1.5, abs=1e-12)
+    assert lin["team_result"] == pytest.approx(3.5809375 / 3, abs=1e-12)  # 1.1936458...
+    assert lin["individual_pct"] == pytest.approx(0.7 * (1 + 0.0809375 * 0.8 / 0.3), abs=1e-12)
+    assert lin["team_pct"] == pytest.approx(0.3 * (1 + (3.5809375 / 3 - 1) * 0.8 / 0.3), abs=1e-12)
+    assert lin["individual_pct"] + lin["team_pct"] == pytest.approx(1.306, abs=1e-12)
+    assert lin["modifier"] == 1.05
+    assert lin["payout_pct"] == pytest.approx(1.3713, abs=1e-12)
+    # step 6: money
+    assert lin["target_bonus"] == 15000.0
+    assert lin["proration"] == pytest.approx(77 / 92)
+    assert lin["payout_amount"] == 17215.78
+    assert lin["currency"] == "CNY"
+    assert lin["explanation"] == (
+        "Composite 1.08 (band A) → individual 1.22 (accelerator) × 70% + team 1.52 "
+        "(team composite 1.19, accelerator) × 30% = 1.306 of target; modifier 1.05 → 1.371; "
+        "prorated 77/92 days; paid 17,215.78 CNY"
+    )
+    # the teammates, for the record: 12,000 x (0.7 + 0.45491667) and 13,000 x (1.26 + 0.45491667)
+    assert r.loc["E0102", "payout_amount"] == 13859.00
+    assert r.loc["E0103", "payout_amount"] == 22293.92
+    assert ev.total() == {"CNY": 53368.70}
+
+
+def test_output_columns_dtypes_and_order(plans):
+    ev = evaluate(worked_example_dataset(), plans, ["2026Q3", "2026Q2"])
+    assert list(ev.scores.columns) == SCORE_COLUMNS
+    assert list(ev.results.columns) == RESULT_COLUMNS
+    assert [p.label for p in ev.periods] == ["2026Q2", "2026Q3"]  # time order
+    assert ev.results[["period", "employee_id"]].values.tolist() == [
+        [p, e] for p in ("2026Q2", "2026Q3") for e in ("E0101", "E0102", "E0103")
+    ]
+    r = ev.results
+    for col in ("composite", "payout_pct", "payout_amount", "proration", "target_bonus"):
+        assert r[col].dtype == np.float64
+    assert r["gate_passed"].dtype == bool
+    for col in ("employee_id", "name", "rating", "gate_failed", "explanation", "currency"):
+        assert pd.api.types.is_string_dtype(r[col]), col
+    # 2026Q2 has no actuals: nothing scored, nothing paid, and it says so
+    q2 = r[r["period"] == "2026Q2"]
+    assert q2["composite"].isna().all() and (q2["payout_amount"] == 0).all()
+    assert q2["explanation"].str.startswith("No metric could be scored → no payout").all()
+    assert np.isfinite(r["payout_pct"]).all() and np.isfinite(r["payout_amount"]).all()
+
+
+def test_unknown_role_names_known_roles(plans):
+    with pytest.raises(PlanError, match="known roles: brand_content, event_planning"):
+        evaluate(worked_example_dataset(), plans, "2026Q3", roles=["online_promotion", "sales"])
+
+
+def test_roles_filter_keeps_numbers_unchanged(plans):
+    full = evaluate(worked_example_dataset(), plans, "2026Q3")
+    only = evaluate(worked_example_dataset(), plans, "2026Q3", roles="online_promotion")
+    assert set(only.plans) == {"online_promotion"}
+    pd.testing.assert_frame_equal(full.results, only.results)
+    none = evaluate(worked_example_dataset(), plans, "2026Q3", roles=["brand_content"])
+    assert len(none.results) == 0 and list(none.results.columns) == RESULT_COLUMNS
+
+
+def test_latest_is_latest_complete_quarter(plans):
+    ds = worked_example_dataset()
+    ev = evaluate(ds, plans, "latest")
+    assert [p.label for p in ev.periods] == ["2026Q3"]
+    assert evaluate(ds, plans, parse_period("2026Q3")).total() == ev.total()
+    mixed = {**plans, "brand_content": plans["brand_content"].with_overrides(period="month")}
+    with pytest.raises(PeriodError, match="ambiguous"):
+        evaluate(ds, mixed, "latest")
+    with pytest.raises(PeriodError, match="not a period"):
+        evaluate(ds, plans, "2026Q5")
+
+
+def test_gate_failure_pays_nothing_and_says_why(plans):
+    ds = worked_example_dataset()
+    acts = ds.actuals.copy()
+    low = (acts["employee_id"] == "E0102") & (acts["metric"] == "leads")
+    acts.loc[low, "value"] = 80.0  # 240 of 450 = 0.533 < 0.6
+    ev = evaluate(worked_example_dataset(actuals=acts), plans, "2026Q3")
+    zhao = ev.results.set_index("employee_id").loc["E0102"]
+    assert not zhao["gate_passed"] and zhao["gate_failed"] == "leads_floor"
+    assert zhao["payout_pct"] == 0.0 and zhao["payout_amount"] == 0.0
+    assert (
+        "gate leads_floor (leads achievement 0.53 < 0.60) failed → no payout" in zhao["explanation"]
+    )
+
+
+def test_joiner_is_prorated_by_days(plans):
+    emp = worked_example_dataset().employees.copy()
+    emp.loc[emp["employee_id"] == "E0102", "hire_date"] = pd.Timestamp("2026-08-01")
+    ev = evaluate(worked_example_dataset(employees=emp), plans, "2026Q3")
+    zhao = ev.results.set_index("employee_id").loc["E0102"]
+    assert zhao["proration"] == pytest.approx(61 / 92)
+    # 12,000 x 1.15491667 x 61/92 = 9,189.12 (composite and team unchanged by the hire date)
+    assert zhao["payout_amount"] == 9189.12
+    assert "prorated 61/92 days" in zhao["explanation"]
+
+
+def test_modifier_outside_bounds_is_a_data_error(plans):
+    mods = pd.DataFrame(
+        [("E0101", "2026Q3", 1.25, "too generous")],
+        columns=["employee_id", "period", "modifier", "reason"],
+    )
+    with pytest.raises(DataError, match=r"employee_id E0101, period 2026Q3\): modifier 1.25"):
+        evaluate(worked_example_dataset(modifiers=mods), plans, "2026Q3")
+
+
+def test_what_if_with_plan_overrides(plans):
+    base = evaluate(worked_example_dataset(), plans, "2026Q3")
+    no_team = {**plans, "online_promotion": plans["online_promotion"].with_overrides(
+        {"payout.team_share": 0.0})}  # fmt: skip
+    ev = evaluate(worked_example_dataset(), no_team, "2026Q3")
+    lin = ev.results.set_index("employee_id").loc["E0101"]
+    assert lin["team_pct"] == 0.0
+    assert lin["payout_pct"] == pytest.approx((1 + 0.0809375 * 0.8 / 0.3) * 1.05)
+    assert lin["explanation"].startswith(
+        "Composite 1.08 (band A) → payout curve 1.22 (accelerator)"
+    )
+    assert ev.total() != base.total()
+
+
+def test_describe_is_one_line(plans):
+    ev = evaluate(worked_example_dataset(), plans, "2026Q3")
+    assert isinstance(ev, Evaluation)
+    assert ev.describe() == "2026Q3: 3 people in 1 role, 3 paid, total 53,368.70 CNY"
+
+
+def test_missing_metric_renormalises_in_the_chain(plans):
+    acts = worked_example_dataset().actuals
+    acts = acts[~((acts["employee_id"] == "E0102") & (acts["period"].isin(LY)))]
+    ev = evaluate(worked_example_dataset(actuals=acts), plans, "2026Q3")
+    s = ev.scores[ev.scores["employee_id"] == "E0102"].set_index("metric")
+    assert math.isnan(s.loc["traffic_growth", "actual"])
+    assert s.loc["traffic_growth", "note"].startswith("no baseline; not scored")
+    assert s["weight"].sum() == pytest.approx(1.0)
+    assert s.loc["leads", "weight"] == pytest.approx(0.2 / 0.8)
+    # every other metric on target: the composite stays 1.0 (not 0.8 as if growth scored 0)
+    assert ev.results.set_index("employee_id").loc["E0102", "composite"] == pytest.approx(1.0)
+
+
+def test_evaluate_dir_reads_a_folder(tmp_path, plans):
+    ds = worked_example_dataset()
+    for name in ("employees", "actuals", "targets", "ratings", "modifiers"):
+        getattr(ds, name).to_csv(tmp_path / f"{name}.csv", index=False)
+    ev = evaluate_dir(tmp_path, period="2026Q3", plans_dir=PLANS_DIR)
+    assert ev.total() == {"CNY": 53368.70}
+
+
+def test_sample_data_set_evaluates_cleanly(sample_dir, plans):
+    if not (sample_dir / "employees.csv").exists():
+        pytest.skip("data/sample not generated")
+    from perfkit.io import load_dataset
+
+    ds = load_dataset(sample_dir)
+    ev = evaluate(ds, plans, "latest")
+    r = ev.results
+    planned = ds.employees[ds.employees["role"].isin(list(plans))]
+    assert set(r["employee_id"]) <= set(planned["employee_id"])
+    assert len(r) > 0.8 * len(planned)
+    assert np.isfinite(r["payout_amount"]).all() and (r["payout_amount"] >= 0).all()
+    assert (
+        r["payout_pct"] <= r["role"].map({k: p.payout.person_cap for k, p in plans.items()})
+    ).all()
+    # composites mostly between 0.7 and 1.3, as the generator is calibrated for
+    inside = r["composite"].between(0.7, 1.3).mean()
+    assert inside > 0.6
+    assert r["explanation"].str.contains("paid ").all()
+
+
+def test_stage_functions_chain_to_the_same_numbers(plans):
+    from perfkit.metrics import metric_values
+    from perfkit.scoring import person_scores, score_metrics
+
+    ds = worked_example_dataset()
+    ev = evaluate(ds, plans, ["2026Q2", "2026Q3"])
+    values = metric_values(ds, plans=plans, periods=["2026Q2", "2026Q3"])
+    scores = score_metrics(values, plans=plans)
+    pd.testing.assert_frame_equal(scores, ev.scores)
+    people = person_scores(scores, plans=plans)
+    merged = people.merge(ev.results, on=["employee_id", "period"], suffixes=("", "_ev"))
+    assert len(merged) == len(ev.results) == 6
+    np.testing.assert_allclose(merged["composite"], merged["composite_ev"])
+    assert (merged["gate_passed"] == merged["gate_passed_ev"]).all()

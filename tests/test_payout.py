@@ -1,0 +1,194 @@
+"""Payout curve tiers, team component, gates, modifier, person cap and cent rounding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from perfkit.errors import DataError
+from perfkit.payout import (
+    TIER_ACCEL,
+    TIER_BELOW,
+    TIER_CAPPED,
+    TIER_FLAT,
+    TIER_LOW,
+    TIER_NONE,
+    TIER_TARGET,
+    check_modifiers,
+    compute_payouts,
+    lookup_modifiers,
+    payout_curve,
+    payout_pcts,
+    payout_tier,
+    round_cents,
+    team_result,
+    total_amount,
+)
+from perfkit.plans import PayoutCurve, load_plans
+from perfkit.scoring import score_achievement
+
+PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return load_plans(PLANS_DIR)
+
+
+# the templates' curve: 0.7 -> 0.5 (jump), 1.0 -> 1.0, 1.3 -> 1.8, cap 1.8
+CURVE = PayoutCurve(
+    threshold=0.7, threshold_payout=0.5, target=1.0, target_payout=1.0,
+    stretch=1.3, stretch_payout=1.8, cap=1.8,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("composite", "pct", "tier"),
+    [
+        (0.0, 0.0, TIER_BELOW), (0.69, 0.0, TIER_BELOW), (0.7, 0.5, TIER_LOW),
+        (0.6999999999999, 0.5, TIER_LOW),  # float noise below a knot counts as reaching it
+        (0.71, 0.5 + 0.5 * 0.01 / 0.3, TIER_LOW), (0.85, 0.75, TIER_LOW),
+        (0.99, 0.5 + 0.5 * 0.29 / 0.3, TIER_LOW), (1.0, 1.0, TIER_TARGET),
+        (1.01, 1.0 + 0.8 * 0.01 / 0.3, TIER_ACCEL), (1.15, 1.4, TIER_ACCEL),
+        (1.3, 1.8, TIER_FLAT), (1.31, 1.8, TIER_FLAT), (2.5, 1.8, TIER_FLAT),
+        (np.nan, 0.0, TIER_NONE),
+    ],
+)  # fmt: skip
+def test_payout_curve_at_and_around_each_knot(composite, pct, tier):
+    assert payout_curve([composite], CURVE)[0] == pytest.approx(pct)
+    assert payout_tier([composite], CURVE)[0] == tier
+
+
+def test_curve_cap_below_stretch_payout():
+    curve = CURVE.model_copy(update={"stretch_payout": 2.0, "cap": 1.6})
+    # accelerator 1.0 -> 2.0 over 1.0 -> 1.3; 1.15 pays 1.5 (under the cap), 1.3 would pay 2.0
+    np.testing.assert_allclose(payout_curve([1.15, 1.3, 1.6], curve), [1.5, 1.6, 1.6])
+    assert payout_tier([1.15, 1.3], curve).tolist() == [TIER_ACCEL, TIER_CAPPED]
+
+
+def test_individual_and_team_components(plans):
+    plan = plans["brand_content"]  # team share 30%, person cap 2.0
+    pay = payout_pcts([1.15], plan=plan, team_result=[0.85])
+    assert pay.individual_pct[0] == pytest.approx(0.7 * 1.4)
+    assert pay.team_pct[0] == pytest.approx(0.3 * 0.75)
+    assert pay.payout_pct[0] == pytest.approx(0.98 + 0.225)
+
+
+def test_gate_failure_and_missing_composite_pay_nothing(plans):
+    plan = plans["brand_content"]
+    pay = payout_pcts(
+        [1.2, np.nan, 1.2], plan=plan, team_result=[1.2, 1.2, 1.2], gate_passed=[False, True, True]
+    )
+    assert pay.payout_pct.tolist()[:2] == [0.0, 0.0]
+    assert pay.team_pct.tolist()[:2] == [0.0, 0.0]  # the team component too
+    assert pay.payout_pct[2] > 0
+
+
+def test_modifier_applies_to_the_sum_and_person_cap_holds(plans):
+    plan = plans["brand_content"].with_overrides({"payout.person_cap": 1.9})
+    pay = payout_pcts([1.15, 1.5], plan=plan, team_result=[1.15, 1.5], modifier=[1.1, 1.1])
+    assert pay.before_cap[0] == pytest.approx(1.4 * 1.1)
+    assert pay.payout_pct[0] == pytest.approx(1.54)
+    assert pay.before_cap[1] == pytest.approx(1.8 * 1.1)  # 1.98
+    assert pay.payout_pct[1] == pytest.approx(1.9)  # person cap
+
+
+def test_team_valuemean_composite_skips_unscored_members(plans):
+    plan = plans["brand_content"]
+    got = team_result([0, 0, 0, 1], plan=plan, composite=[1.0, 1.2, np.nan, 0.9])
+    np.testing.assert_allclose(got, [1.1, 1.1, 1.1, 0.9])
+
+
+def test_team_valuepooled_sum_metric_on_its_score_curve(plans):
+    plan = plans["offline_channel"]  # team_measure new_channels: sum, step tiers
+    actual = np.array([3.0, 3.0, np.nan])
+    target = np.array([2.0, 6.0, 3.0])
+    got = team_result(
+        [0, 0, 0], plan=plan, actual=actual, target=target, achievements=actual / target
+    )
+    # pooled (3 + 3) / (2 + 6) = 0.75 -> tier 0.66 -> score 0.5; the member without data is left out
+    # (the mean of achievements, (1.5 + 0.5) / 2 = 1.0, would score 1.0)
+    np.testing.assert_allclose(got, [0.5, 0.5, 0.5])
+
+
+def test_team_valuemean_achievement_for_non_sum_metric(plans):
+    plan = plans["offline_channel"].with_overrides({"payout.team_measure": "partner_satisfaction"})
+    ach = np.array([4.0 / 4.0, 4.5 / 4.0, np.nan])  # satisfaction 4.0 and 4.5 against 4.0
+    got = team_result([0, 0, 0], plan=plan, achievements=ach)
+    # mean 1.0625 on satisfaction's curve (1.0 -> 1.0, 1.125 -> 1.5): 1 + 0.5 * 0.0625 / 0.125
+    np.testing.assert_allclose(got, [1.25] * 3)
+
+
+@pytest.mark.parametrize(
+    ("amount", "cents"),
+    [(0.125, 0.13), (2.675, 2.68), (1.005, 1.01), (0.124999, 0.12), (0.0, 0.0),
+     (17215.777173913, 17215.78), (10_000_000.005, 10_000_000.01), (4321.5, 4321.5)],
+)  # fmt: skip
+def test_round_cents_half_up_as_the_decimals_read(amount, cents):
+    assert round_cents([amount])[0] == cents
+
+
+def test_total_is_exact_sum_of_rounded_lines():
+    assert total_amount([0.1, 0.2]) == 0.3  # plain float sum gives 0.30000000000000004
+    assert total_amount([0.1] * 10) == 1.0
+    assert total_amount(round_cents(np.full(7, 1 / 3))) == 2.31
+
+
+def test_lookup_modifiers_matches_exact_period():
+    mods = pd.DataFrame(
+        {"employee_id": ["A", "B", "A"], "period": ["2026Q3", "2026Q3", "2026Q2"],
+         "modifier": [1.05, 0.9, 1.1]}
+    )  # fmt: skip
+    mod, row = lookup_modifiers(mods, ["A", "B", "C"], ["2026Q3", "2026Q3", "2026Q3"])
+    assert mod.tolist() == [1.05, 0.9, 1.0]
+    assert row.tolist() == [0, 1, -1]
+
+
+def test_lookup_modifiers_rejects_repeats_and_blanks():
+    mods = pd.DataFrame(
+        {"employee_id": ["A", "A"], "period": ["2026Q3", "2026Q3"], "modifier": [1.0, 1.1]}
+    )
+    with pytest.raises(DataError, match="more than once"):
+        lookup_modifiers(mods, ["A"], ["2026Q3"])
+    blank = pd.DataFrame({"employee_id": ["A"], "period": ["2026Q3"], "modifier": [np.nan]})
+    with pytest.raises(DataError, match="not a number"):
+        lookup_modifiers(blank, ["A"], ["2026Q3"])
+
+
+def test_modifier_outside_plan_bounds_names_the_row(plans):
+    plan = plans["brand_content"]  # 0.9 .. 1.1
+    check_modifiers(
+        np.array([0.9, 1.1, 1.0]), np.array([0, 1, -1]), plan=plan,
+        employee_ids=np.array(["A", "B", "C"]), period=np.array(["2026Q3"] * 3),
+    )  # fmt: skip
+    with pytest.raises(
+        DataError, match=r"data row 2 \(employee_id B, period 2026Q3\): modifier 1.2"
+    ):
+        check_modifiers(
+            np.array([1.0, 1.2]), np.array([0, 1]), plan=plan,
+            employee_ids=np.array(["A", "B"]), period=np.array(["2026Q3"] * 2),
+        )  # fmt: skip
+
+
+def test_compute_payouts_on_a_frame_of_achievements(plans):
+    plan = plans["brand_content"]
+    keys = plan.metric_keys
+    ach = pd.DataFrame(
+        {
+            "employee_id": np.repeat(["A", "B"], len(keys)), "period": "2026Q3",
+            "team": "T1", "metric": keys * 2,
+            "achievement": [1.0] * len(keys) + [np.nan] * len(keys),
+        }
+    )  # fmt: skip
+    people = score_achievement(ach, plan=plan)
+    people["target_bonus"] = 10_000.0
+    people["proration"] = [0.5, 1.0]
+    out = compute_payouts(people, plan=plan)
+    # A on target: 0.7 x 1.0 + 0.3 x curve(team mean of A only = 1.0) = 1.0; half the days
+    assert out["payout_pct"].tolist() == pytest.approx([1.0, 0.0])
+    assert out["payout_amount"].tolist() == [5000.0, 0.0]
+    assert out["explanation"].iloc[0].endswith("prorated 50.0%; paid 5,000.00 CNY")
+    assert out["explanation"].iloc[1] == "No metric could be scored → no payout; paid 0.00 CNY"
