@@ -386,7 +386,9 @@ class Plan(_Frozen):
             pts = tuple(pts_list)
             step = False
         # rounding keeps 2 - 8/5 at 0.4, so hand-worked examples hold exactly
-        pts = tuple((round(x, 12), y if m.cap is None else min(y, m.cap)) for x, y in pts)
+        pts = tuple((round(x, 12), y) for x, y in pts)
+        if m.cap is not None:
+            pts = _clip_curve(pts, m.cap, step=step)
         return pts, step
 
     def with_overrides(self, overrides: Mapping[str, Any] | None = None, /, **kw: Any) -> Plan:
@@ -439,6 +441,25 @@ class Plan(_Frozen):
         except ValidationError as exc:
             raise _plan_error(exc, source=f"plan {self.role} with overrides {changes}") from None
 
+
+
+def _clip_curve(
+    points: tuple[tuple[float, float], ...], cap: float, *, step: bool
+) -> tuple[tuple[float, float], ...]:
+    """The curve ``min(curve(x), cap)`` as points.
+
+    On a linear segment that crosses the cap, a point is added where it crosses, so the
+    slope below the cap is kept (the score rises as before, then stays at the cap) rather
+    than flattened.
+    """
+    out: list[tuple[float, float]] = []
+    for i, (x, y) in enumerate(points):
+        if i and not step:
+            x0, y0 = points[i - 1]
+            if y0 < cap < y and x > x0:
+                out.append((round(x0 + (cap - y0) * (x - x0) / (y - y0), 12), cap))
+        out.append((x, min(y, cap)))
+    return tuple(out)
 
 def _loc(loc: Iterable[Any], data: Any) -> str:
     """Dotted field path, with metric keys instead of list positions where known."""

@@ -11,7 +11,7 @@ import pytest
 
 from perfkit.errors import DataError, PeriodError, PlanError
 from perfkit.evaluation import RESULT_COLUMNS, Evaluation, evaluate, evaluate_dir
-from perfkit.io import Dataset
+from perfkit.io import TABLES, Dataset, load_dataset
 from perfkit.periods import parse_period
 from perfkit.plans import load_plans
 from perfkit.scoring import SCORE_COLUMNS
@@ -36,67 +36,16 @@ def _monthly(rows, emp, metric, months, values):
     rows.extend((emp, m, metric, float(v)) for m, v in zip(months, values, strict=True))
 
 
+WORKED_EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "worked_example"
+
+
 def worked_example_dataset(**changes) -> Dataset:
-    """Lin Yue (E0101) and two teammates, online promotion, 2026Q3: docs/worked_example.md."""
-    employees = pd.DataFrame(
-        [
-            ("E0101", "Lin Yue", "online_promotion", "T2-digital-east", "M03", "2023-05-08",
-             "2026-09-15", 60000.0, "CNY"),
-            ("E0102", "Zhao Min", "online_promotion", "T2-digital-east", "M03", "2022-01-10",
-             None, 48000.0, "CNY"),
-            ("E0103", "Qian Hao", "online_promotion", "T2-digital-east", "M03", "2021-03-01",
-             None, 52000.0, "CNY"),
-        ],
-        columns=EMP_COLUMNS,
-    )  # fmt: skip
-    rows: list = []
-    # Lin Yue
-    _monthly(rows, "E0101", "web_unique_visitors", LY, [33000, 34000, 33000])
-    _monthly(rows, "E0101", "web_unique_visitors", Q3, [41000, 42500, 39000])
-    _monthly(rows, "E0101", "search_rank", Q3, [5.0, 6.0, 5.8])
-    _monthly(rows, "E0101", "ad_impressions", Q3, [300000, 240000, 260000])
-    _monthly(rows, "E0101", "ad_clicks", Q3, [6000, 5800, 6200])
-    _monthly(rows, "E0101", "ad_conversions", Q3, [280, 270, 296])
-    _monthly(rows, "E0101", "leads", Q3, [160, 150, 152])
-    _monthly(rows, "E0101", "ad_spend", Q3, [20000, 19000, 19212])
-    # Zhao Min: every metric exactly on target
-    _monthly(rows, "E0102", "web_unique_visitors", LY, [30000, 35000, 35000])
-    _monthly(rows, "E0102", "web_unique_visitors", Q3, [35000, 40000, 40000])
-    _monthly(rows, "E0102", "search_rank", Q3, [5, 5, 5])
-    _monthly(rows, "E0102", "ad_impressions", Q3, [300000, 350000, 350000])
-    _monthly(rows, "E0102", "ad_clicks", Q3, [6000, 7000, 7000])
-    _monthly(rows, "E0102", "ad_conversions", Q3, [300, 350, 350])
-    _monthly(rows, "E0102", "leads", Q3, [150, 150, 150])
-    _monthly(rows, "E0102", "ad_spend", Q3, [18000, 18000, 18000])
-    # Qian Hao: every metric at or beyond stretch
-    _monthly(rows, "E0103", "web_unique_visitors", LY, [30000, 35000, 35000])
-    _monthly(rows, "E0103", "web_unique_visitors", Q3, [40000, 45000, 45000])
-    _monthly(rows, "E0103", "search_rank", Q3, [3, 3, 3])
-    _monthly(rows, "E0103", "ad_impressions", Q3, [300000, 350000, 350000])
-    _monthly(rows, "E0103", "ad_clicks", Q3, [8400, 9800, 9800])
-    _monthly(rows, "E0103", "ad_conversions", Q3, [588, 686, 686])
-    _monthly(rows, "E0103", "leads", Q3, [200, 200, 200])
-    _monthly(rows, "E0103", "ad_spend", Q3, [19000, 19000, 19000])
-    actuals = pd.DataFrame(rows, columns=["employee_id", "period", "metric", "value"])
-    targets = pd.DataFrame(
-        [("E0101", "2026Q3", "leads", 420.0)], columns=["employee_id", "period", "metric", "target"]
-    )
-    ratings = pd.DataFrame(
-        [
-            ("E0101", "2026Q3", "collaboration", 4.0, "M03", "Reliable partner to sales"),
-            ("E0101", "2026-07", "collaboration", 3.0, "M05", ""),
-            ("E0101", "2026-09", "collaboration", 4.0, "M05", ""),
-            ("E0102", "2026Q3", "collaboration", 3.5, "M03", ""),
-            ("E0103", "2026Q3", "collaboration", 4.5, "M03", ""),
-        ],
-        columns=["employee_id", "period", "metric", "rating", "rater_id", "comment"],
-    )
-    modifiers = pd.DataFrame(
-        [("E0101", "2026Q3", 1.05, "Mentored two new hires")],
-        columns=["employee_id", "period", "modifier", "reason"],
-    )
-    frames = {"employees": employees, "actuals": actuals, "targets": targets,
-              "ratings": ratings, "modifiers": modifiers}  # fmt: skip
+    """Lin Yue (E0101) and two teammates, online promotion, 2026Q3: docs/worked_example.md.
+
+    The data are the files in ``data/worked_example/``; ``changes`` replaces whole frames.
+    """
+    data = load_dataset(WORKED_EXAMPLE_DIR)
+    frames = {name: getattr(data, name) for name in TABLES}
     frames.update(changes)
     return Dataset.from_frames(**frames, source="worked example")
 

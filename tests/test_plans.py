@@ -98,7 +98,17 @@ def test_named_step_curve(plans: dict[str, Plan]) -> None:
 
 def test_cap_scale_and_no_threshold(online: Plan) -> None:
     capped = online.with_overrides({"metrics.leads.cap": 1.2})
-    assert capped.curve_points("leads")[0][-1] == (pytest.approx(4 / 3), 1.2)
+    pts, _ = capped.curve_points("leads")
+    # the line from (1, 1) to (4/3, 1.5) crosses 1.2 at 1 + 0.2 / 1.5; flat at the cap after
+    assert pts[:3] == ((0.8, 0.0), (0.8, 0.5), (1.0, 1.0))
+    assert pts[3] == (pytest.approx(1 + 0.2 / 1.5), 1.2)
+    assert pts[4] == (pytest.approx(4 / 3), 1.2)
+    stepped = online.with_overrides(
+        {"curves": {"tiers": {"points": [[0.5, 0.5], [1.0, 1.0], [1.5, 1.5]], "step": True}},
+         "metrics.leads.threshold": None, "metrics.leads.stretch": None,
+         "metrics.leads.curve": "tiers", "metrics.leads.cap": 1.2}
+    )  # fmt: skip
+    assert stepped.curve_points("leads") == (((0.5, 0.5), (1.0, 1.0), (1.5, 1.2)), True)
     scaled = online.with_overrides({"score_scale.at_threshold": 0.3})
     assert scaled.curve_points("search_rank")[0][:2] == ((0.4, 0.0), (0.4, 0.3))
     bare = online.with_overrides({"metrics.leads.threshold": None, "metrics.leads.stretch": None})

@@ -121,10 +121,10 @@ def test_offline_new_channels_two_of_three_scores_half(plans):
 def test_metric_cap_limits_the_score(plans):
     plan = plans["online_promotion"].with_overrides({"metrics.leads.cap": 1.2})
     pts, step = plan.curve_points("leads")
-    # Plan.curve_points caps each point's score: stretch 600/450 now scores 1.2, so the line
-    # from target runs 1.0 -> 1.2 over 1.0 -> 4/3; at 1.1: 1 + 0.2 * 0.1 / (1/3) = 1.06
-    got = curve_score([1.0, 1.1, 2.0], pts, step=step)
-    np.testing.assert_allclose(got, [1.0, 1.06, 1.2])
+    # the cap clips the curve: from target the slope is (1.5 - 1) / (4/3 - 1) = 1.5 as before,
+    # so 1.1 scores 1.15; the line meets the cap 1.2 at 1 + 0.2 / 1.5 = 1.1333, flat after
+    got = curve_score([1.0, 1.1, 1.2, 2.0], pts, step=step)
+    np.testing.assert_allclose(got, [1.0, 1.15, 1.2, 1.2])
 
 
 def test_default_curve_of_a_lower_is_better_metric(plans):
