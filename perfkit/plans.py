@@ -442,7 +442,6 @@ class Plan(_Frozen):
             raise _plan_error(exc, source=f"plan {self.role} with overrides {changes}") from None
 
 
-
 def _clip_curve(
     points: tuple[tuple[float, float], ...], cap: float, *, step: bool
 ) -> tuple[tuple[float, float], ...]:
@@ -460,6 +459,7 @@ def _clip_curve(
                 out.append((round(x0 + (cap - y0) * (x - x0) / (y - y0), 12), cap))
         out.append((x, min(y, cap)))
     return tuple(out)
+
 
 def _loc(loc: Iterable[Any], data: Any) -> str:
     """Dotted field path, with metric keys instead of list positions where known."""
