@@ -1,0 +1,184 @@
+"""The notebooks: their shape, and real runs under papermill (a few seconds each).
+
+Each run writes into its own tmp_path, so these tests can run side by side under
+pytest-xdist (``pytest -n 2``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+import perfkit
+from perfkit import summary
+from perfkit.periods import resolve_period
+from perfkit.reports import HEADLINE_MIME
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
+PAY_WORDS = re.compile(r"payout|bonus|\bCNY\b|¥|实发|奖金", re.I)
+
+
+def _run(name: str, out: Path, **parameters) -> nbformat.NotebookNode:
+    """Run a notebook as JupyterLab would: the kernel's working folder is notebooks/."""
+    pm.execute_notebook(
+        NOTEBOOKS / name,
+        out,
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=NOTEBOOKS,
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _output_text(nb: nbformat.NotebookNode) -> str:
+    """Every text output of the code cells (images left out)."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            for mime, value in out.get("data", {}).items():
+                if not mime.startswith("image/"):
+                    parts.append(value if isinstance(value, str) else json.dumps(value))
+            parts.extend([out.get("ename", ""), out.get("evalue", "")])
+    return "\n".join(parts)
+
+
+def _headline(nb: nbformat.NotebookNode) -> dict:
+    found = [
+        out["data"][HEADLINE_MIME]
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if HEADLINE_MIME in out.get("data", {})
+    ]
+    assert len(found) == 1
+    return dict(found[0])
+
+
+# -- shape ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_notebook_is_committed_clean(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, "commit without outputs"
+        assert not re.search(r"^\s*(async\s+)?(def|class)\s", cell.source, re.M), cell.source
+    assert any(c.cell_type == "markdown" and c.source.startswith("#") for c in nb.cells)
+
+
+def test_role_report_parameters_are_documented():
+    params = pm.inspect_notebook(NOTEBOOKS / "role_report.ipynb")
+    expected = {
+        "data_dir": "str",
+        "plans_dir": "str",
+        "role": "str",
+        "period": "str",
+        "team": "str",
+        "lang": "str",
+        "show_pay": "bool",
+    }
+    assert {k: v["inferred_type_name"] for k, v in params.items()} == expected
+    assert all(v["help"] for v in params.values())
+    assert params["role"]["default"] == '"online_promotion"'
+    assert params["show_pay"]["default"] == "False"
+    nb = nbformat.read(NOTEBOOKS / "role_report.ipynb", as_version=4)
+    checked = [c for c in nb.cells if "# NBVAL_CHECK_OUTPUT" in c.source]
+    assert len(checked) == 1 and "show_headline" in checked[0].source
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+def test_role_report_defaults_match_the_summary_and_show_no_pay(tmp_path):
+    # the executed copy sits in a folder laid out like the repository, for nbval below
+    (tmp_path / "notebooks").mkdir()
+    for name in ("data", "templates"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    out = tmp_path / "notebooks" / "role_report.ipynb"
+    nb = _run("role_report.ipynb", out)  # the defaults: relative paths, online_promotion
+
+    # the headline agrees with the summary worked out here
+    data = perfkit.load_dataset(ROOT / "data" / "sample")
+    plan = perfkit.load_plan(ROOT / "templates" / "plans" / "online_promotion.yaml")
+    label = resolve_period("latest", months=data.months, kind=plan.period).label
+    ev = perfkit.evaluate(data, {plan.role: plan}, label)
+    head = summary.headline(ev.results, plan=plan).iloc[0]
+    got = _headline(nb)
+    assert (got["role"], got["period"], got["headcount"]) == (
+        "online_promotion",
+        label,
+        head["headcount"],
+    )
+    assert got["share_at_target"] == pytest.approx(head["share_at_target"], abs=1e-6)
+    assert got["mean_composite"] == pytest.approx(head["mean_composite"], abs=1e-6)
+
+    text = _output_text(nb)
+    assert not PAY_WORDS.search(text), PAY_WORDS.search(text)
+    assert not re.search(r"\d[\d,]*\.\d\d\s*(CNY|元)", text)
+    assert "Plan-health" not in text  # no perfkit.diagnostics yet: no section, no placeholder
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert images == 5
+
+    # nbval re-runs the stored notebook and compares the checked headline cell: the same
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"\d+ passed", result.stdout)
+
+
+def test_role_report_other_role_period_in_chinese_with_pay(tmp_path):
+    nb = _run(
+        "role_report.ipynb",
+        tmp_path / "zh.ipynb",
+        data_dir=str(ROOT / "data" / "sample"),
+        plans_dir=str(ROOT / "templates" / "plans"),
+        role="event_planning",
+        period="2026Q2",
+        lang="zh",
+        show_pay=True,
+    )
+    got = _headline(nb)
+    assert (got["role"], got["period"], got["lang"]) == ("event_planning", "2026Q2", "zh")
+    text = _output_text(nb)
+    for words in ("核心指标", "团队对比", "近四期趋势", "活动策划", "奖金发放汇总", "实发奖金"):
+        assert words in text, words
+    plan = perfkit.load_plan(ROOT / "templates" / "plans" / "event_planning.yaml")
+    assert any(m.label_zh in text for m in plan.metrics)  # strongest/weakest metric columns
+    assert "Headline figures" not in text
+
+
+def test_role_report_unknown_team_fails_with_the_known_teams(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        _run("role_report.ipynb", tmp_path / "t.ipynb", team="T99-nowhere")
+    assert info.value.ename == "DataError"
+    assert "T2-digital-east" in info.value.evalue
+
+
+def test_explore_runs_and_exports(tmp_path):
+    nb = _run("explore.ipynb", tmp_path / "explore.ipynb", output_dir=str(tmp_path / "xl"))
+    book = tmp_path / "xl" / "evaluation_2026Q3.xlsx"
+    assert book.is_file()
+    import openpyxl
+
+    sheets = openpyxl.load_workbook(book, read_only=True).sheetnames
+    assert sheets == ["Payouts", "Metric scores", "Read me"]
+    assert "no problems found" in _output_text(nb)

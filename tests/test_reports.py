@@ -1,0 +1,342 @@
+"""The papermill report batch: HTML pages, index, failures and atomic publishing.
+
+The batch runs real notebooks (a few seconds each), so one module-scoped run of two roles
+is shared by the tests that only read its output.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+import perfkit
+from perfkit import reports, summary
+from perfkit.reports import ReportError, run_reports
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "data" / "sample"
+PLANS_DIR = ROOT / "templates" / "plans"
+ROLES = ["event_planning", "online_promotion"]
+URL = re.compile(r"https?://", re.I)
+IMAGE_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+PNG_1PX = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5E"
+    "rkJggg=="
+)
+
+
+def _plans_with_failures(folder: Path, plans_dir: Path) -> Path:
+    """The two real plans, a plan that cannot be loaded and one for a role nobody holds."""
+    folder.mkdir()
+    for role in ROLES:
+        shutil.copy(plans_dir / f"{role}.yaml", folder)
+    good = (plans_dir / "event_planning.yaml").read_text(encoding="utf-8")
+    # weights no longer sum to 1: the plan cannot be loaded
+    broken = good.replace("role: event_planning", "role: broken")
+    (folder / "broken.yaml").write_text(
+        broken.replace("weight: 0.30", "weight: 0.90"), encoding="utf-8"
+    )
+    # a valid plan for a role nobody in the data holds: the notebook fails in a cell
+    (folder / "ghost_role.yaml").write_text(
+        good.replace("role: event_planning", "role: ghost_role"), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One batch run of every plan in a folder holding two good and two failing roles."""
+    tmp = tmp_path_factory.mktemp("batch")
+    plans = _plans_with_failures(tmp / "plans", PLANS_DIR)
+    return run_reports(
+        SAMPLE_DIR,
+        period="latest",
+        plans_dir=plans,
+        jobs=2,
+        output_dir=tmp / "reports",
+        progress=False,
+    )
+
+
+def test_batch_writes_each_role_and_resolves_latest(batch):
+    assert batch.period == "2026Q3"
+    assert batch.folder.name == "2026Q3"
+    assert [r.role for r in batch.reports] == ROLES
+    for role in ROLES:
+        assert (batch.folder / f"{role}.html").is_file()
+        assert (batch.folder / f"{role}.ipynb").is_file()
+    # kernel logs are kept for failures only
+    assert sorted(p.name for p in batch.folder.glob("*.log")) == ["ghost_role.log"]
+    # nothing temporary is left beside the published folder
+    assert [p.name for p in batch.folder.parent.iterdir()] == ["2026Q3"]
+
+
+def test_html_is_self_contained_and_hides_code(batch):
+    for role in ROLES:
+        page = (batch.folder / f"{role}.html").read_text(encoding="utf-8")
+        assert page.count('src="data:image/png;base64,') >= 5
+        assert not URL.search(page), URL.search(page)
+        assert "<script src" not in page
+        assert "reports.show_headline" not in page  # code cells are hidden
+        assert "NBVAL_CHECK_OUTPUT" not in page
+        assert "Headline figures" in page
+        assert "notebook-only" not in page and "Every step is one call" not in page
+
+
+def test_no_pay_figure_without_show_pay(batch):
+    for role in ROLES:
+        page = (batch.folder / f"{role}.html").read_text(encoding="utf-8")
+        page = IMAGE_DATA.sub("", page).lower()
+        for word in ("payout", "bonus", "cny", "¥"):
+            assert word not in page, (role, word)
+
+
+def test_index_links_reports_with_their_headline_figures(batch):
+    index = batch.index_path.read_text(encoding="utf-8")
+    assert batch.index_path == batch.folder / "index.html"
+    assert '<a href="online_promotion.html">Online promotion</a>' in index
+    assert '<a href="event_planning.html">Event planning</a>' in index
+    assert not URL.search(index)
+    # the figures agree with the summary computed here, independently of the notebooks
+    plans = perfkit.load_plans(PLANS_DIR)
+    ev = perfkit.evaluate(perfkit.load_dataset(SAMPLE_DIR), plans, "2026Q3", roles=ROLES)
+    for rep in batch.reports:
+        head = summary.headline(ev.results, plan=plans[rep.role]).iloc[0]
+        assert rep.headline["headcount"] == head["headcount"]
+        assert rep.headline["share_at_target"] == pytest.approx(head["share_at_target"])
+        row = re.search(rf'href="{rep.role}.html">[^<]*</a></td>(.*?)</tr>', index).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        assert cells[0] == str(head["headcount"])
+        assert cells[1] == f"{head['mean_composite']:.2f}"
+        assert cells[2] == f"{head['share_at_target']:.1%}"
+        bands = summary.rating_distribution(ev.results, plan=plans[rep.role])
+        assert cells[3] == " · ".join(
+            f"{b} {c}" for b, c in zip(bands["band"], bands["count"], strict=True)
+        )
+
+
+def test_executed_notebooks_carry_no_run_times(batch):
+    nb = nbformat.read(batch.folder / "online_promotion.ipynb", as_version=4)
+    assert "start_time" not in nb.metadata["papermill"]
+    assert "input_path" not in nb.metadata["papermill"]
+    assert nb.metadata["papermill"]["parameters"]["period"] == "2026Q3"
+    assert Path(nb.metadata["papermill"]["parameters"]["data_dir"]).is_absolute()
+    for cell in nb.cells:
+        assert "start_time" not in cell.metadata.get("papermill", {})
+
+
+def test_failing_roles_are_reported_and_the_others_published(batch):
+    failures = {f.role: f for f in batch.failures}
+    assert set(failures) == {"broken", "ghost_role"}
+    assert [f.role for f in batch.failures] == ["broken", "ghost_role"]
+    assert failures["broken"].cell is None and failures["broken"].ename == "PlanError"
+    assert "weights add up to" in failures["broken"].evalue
+    ghost = failures["ghost_role"]
+    assert isinstance(ghost.cell, int) and ghost.cell > 0
+    assert ghost.ename == "DataError"
+    assert "ghost_role" in ghost.evalue
+    assert str(ghost).startswith(f"ghost_role: cell In [{ghost.cell}]: DataError: ")
+    # the failed notebook and its kernel log are kept; the index lists both failures
+    assert (batch.folder / "ghost_role.ipynb").is_file()
+    assert not (batch.folder / "ghost_role.html").exists()
+    assert not (batch.folder / "broken.ipynb").exists()
+    index = batch.index_path.read_text(encoding="utf-8")
+    assert "Reports that failed" in index
+    assert "broken: before running: PlanError" in index
+    assert f"ghost_role: cell In [{ghost.cell}]" in index
+    assert 'href="ghost_role.ipynb"' in index
+
+
+def test_cli_report_exits_non_zero_when_a_role_fails(tmp_path, sample_dir, plans_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from perfkit.cli import cli
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "broken.yaml").write_text("role: broken\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["report", str(sample_dir), "--plans", str(plans), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code != 0
+    assert "broken" in result.output
+
+
+def _good_folder(root: Path) -> Path:
+    good = root / "2026Q3"
+    good.mkdir(parents=True)
+    (good / "index.html").write_text("the previous good run", encoding="utf-8")
+    return good
+
+
+def test_interrupted_run_leaves_the_previous_reports(tmp_path, sample_dir, plans_dir, monkeypatch):
+    good = _good_folder(tmp_path)
+
+    def interrupted(job):
+        (Path(job.out_dir) / f"{job.role}.html").write_text("half", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reports, "_execute_role", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_reports(
+            sample_dir,
+            roles=["event_planning"],
+            plans_dir=plans_dir,
+            jobs=1,
+            output_dir=tmp_path,
+            progress=False,
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
+    assert sorted(p.name for p in good.iterdir()) == ["index.html"]
+    assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
+
+
+def test_crash_after_the_notebooks_leaves_the_previous_reports(
+    tmp_path, sample_dir, plans_dir, monkeypatch
+):
+    good = _good_folder(tmp_path)
+
+    def done(job):  # the notebook part went well ...
+        (Path(job.out_dir) / f"{job.role}.html").write_text("new", encoding="utf-8")
+        return reports._Outcome(job.role, headline={"role": job.role})
+
+    def boom(*args, **kwargs):  # ... but writing the index fails
+        raise OSError("disk full")
+
+    monkeypatch.setattr(reports, "_execute_role", done)
+    monkeypatch.setattr(reports, "_write_index", boom)
+    with pytest.raises(OSError, match="disk full"):
+        run_reports(
+            sample_dir,
+            roles=["event_planning"],
+            plans_dir=plans_dir,
+            jobs=1,
+            output_dir=tmp_path,
+            progress=False,
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
+    assert sorted(p.name for p in good.iterdir()) == ["index.html"]
+    assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
+
+
+def test_all_roles_failing_publishes_nothing(tmp_path, sample_dir, plans_dir):
+    good = _good_folder(tmp_path / "out")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "broken.yaml").write_text("role: broken\nname: x\n", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"no role report could be made for 2026Q3") as info:
+        run_reports(sample_dir, plans_dir=plans, output_dir=tmp_path / "out", progress=False)
+    assert "broken: before running: PlanError" in str(info.value)
+    assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
+
+
+def test_unknown_role_is_a_plan_error(tmp_path, sample_dir, plans_dir):
+    with pytest.raises(perfkit.PlanError, match="no plan for role.*nope.*choose from"):
+        run_reports(
+            sample_dir, roles=["nope"], plans_dir=plans_dir, output_dir=tmp_path, progress=False
+        )
+    assert not any(tmp_path.iterdir())
+
+
+# -- pieces that need no kernel -----------------------------------------------------------
+
+
+def _notebook() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    note = new_markdown_cell("analyst note", metadata={"tags": ["notebook-only"]})
+    english = new_markdown_cell("## English heading", metadata={"tags": ["lang-en"]})
+    chart = new_code_cell("plotting.trend(t)")
+    chart.outputs = [new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "x"})]
+    nb.cells = [note, english, chart]
+    return nb
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_export_html_tags_images_and_urls(tmp_path, lang):
+    path = reports.export_html(_notebook(), tmp_path / "r.html", lang=lang, title="T")
+    page = path.read_text(encoding="utf-8")
+    assert f'src="data:image/png;base64,{PNG_1PX}' in page
+    assert "analyst note" not in page
+    assert ("English heading" in page) == (lang == "en")
+    assert "plotting.trend" not in page
+    assert not URL.search(page)
+    assert "<title>T</title>" in page
+
+
+def test_format_table_in_both_languages():
+    frame = pd.DataFrame(
+        {
+            "period": ["2026Q3", "2026Q3"],
+            "scope": ["overall", "team"],
+            "team": [pd.NA, "T1"],
+            "share_at_target": [0.5, 2 / 3],
+            "mean_composite": [0.958333, 1.0833],
+            "payout_amount": [5600.0, 3400.5],
+            "headcount": [6, 3],
+        }
+    )
+    en = reports.format_table(frame)
+    assert list(en.columns) == [
+        "Team",
+        "Share at or above target",
+        "Average composite",
+        "Payout",
+        "Headcount",
+    ]
+    assert en.iloc[0].tolist() == ["All teams", "50.0%", "0.96", "5,600.00", "6"]
+    assert en.iloc[1].tolist() == ["T1", "66.7%", "1.08", "3,400.50", "3"]
+    zh = reports.format_table(frame, lang="zh")
+    assert list(zh.columns)[:2] == ["团队", "达标人数占比"]
+    assert zh.iloc[0, 0] == "全部团队"
+
+
+def test_headline_record():
+    figures = pd.DataFrame(
+        {
+            "period": ["2026Q2", "2026Q3"],
+            "role": ["r", "r"],
+            "headcount": [4, 6],
+            "mean_composite": [1.0, 5.75 / 6],
+            "median_composite": [1.0, 0.975],
+            "share_at_target": [0.25, 0.5],
+            "share_gate_failed": [0.0, 1 / 3],
+        }
+    )
+    bands = pd.DataFrame(
+        {"period": ["2026Q3"] * 2 + ["2026Q2"], "band": ["A", "B", "A"], "count": [2, 4, 4]}
+    )
+    plan = perfkit.load_plan(
+        Path(__file__).resolve().parents[1] / "templates" / "plans" / "event_planning.yaml"
+    )
+    rec = reports.headline_record(figures, bands, plan=plan)
+    assert rec == {
+        "role": "event_planning",
+        "name": "Event planning",
+        "name_zh": "活动策划",
+        "period": "2026Q3",
+        "headcount": 6,
+        "mean_composite": 0.958333,
+        "share_at_target": 0.5,
+        "bands": [["A", 2], ["B", 4]],
+    }
+
+
+def test_role_plan_names_the_known_roles(plans_dir):
+    assert reports.role_plan(plans_dir, "event_planning").role == "event_planning"
+    with pytest.raises(
+        perfkit.PlanError,
+        match="no plan for role 'nope'; choose one of: "
+        "brand_content, event_planning, marketing_specialist",
+    ):
+        reports.role_plan(plans_dir, "nope")
+
+
+def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):
+    with pytest.raises(perfkit.PerfkitError, match="--jobs: found 0"):
+        run_reports(sample_dir, plans_dir=plans_dir, jobs=0, output_dir=tmp_path)
