@@ -232,3 +232,38 @@ def resolve_period(label: str | Period, *, months: np.ndarray | list[str], kind:
     if isinstance(label, str) and label.strip().lower() == "latest":
         return latest_complete(months, kind)
     return parse_period(label)
+
+
+def require_months(
+    period: str | Period, *, months: np.ndarray | list[str], what: str = "the data"
+) -> Period:
+    """Check that the data hold at least one month of ``period``; return it parsed.
+
+    Parameters
+    ----------
+    period : str or Period
+        The period asked for.
+    months : array of month labels
+        The months present in the data.
+    what : str
+        How to name the data in the message, e.g. ``data/sample``.
+
+    Raises
+    ------
+    PeriodError
+        Naming the period, the months the data cover and the fix, when none of the
+        period's months is present.
+    """
+    p = parse_period(period)
+    idx = month_index(np.asarray(months, dtype=object)) if len(months) else np.array([], int)
+    idx = idx[idx >= 0]
+    if not ((idx >= p.first) & (idx <= p.last)).any():
+        if idx.size:
+            cover = f"they cover {month_label(int(idx.min()))} to {month_label(int(idx.max()))}"
+        else:
+            cover = "they hold no months at all"
+        raise PeriodError(
+            f"{what} hold no actuals for {p.label} ({p.months[0]} to {p.months[-1]}); "
+            f"{cover}: pick a period inside that range, or 'latest'"
+        )
+    return p

@@ -111,3 +111,19 @@ def test_resolve_latest_or_label():
     assert resolve_period("latest", months=months, kind="quarter").label == "2026Q3"
     assert resolve_period(" Latest ", months=months, kind="month").label == "2026-09"
     assert resolve_period("2025Q1", months=months, kind="quarter").label == "2025Q1"
+
+
+def test_require_months_names_the_range_covered():
+    from perfkit.periods import require_months
+
+    months = ["2024-10", "2024-11", "2026-09"]
+    assert require_months("2026Q3", months=months).label == "2026Q3"
+    assert require_months("2024", months=months).label == "2024"  # partly covered is fine
+    with pytest.raises(PeriodError) as err:
+        require_months("2030Q1", months=months, what="data/sample")
+    assert str(err.value) == (
+        "data/sample hold no actuals for 2030Q1 (2030-01 to 2030-03); they cover 2024-10 to "
+        "2026-09: pick a period inside that range, or 'latest'"
+    )
+    with pytest.raises(PeriodError, match="they hold no months at all"):
+        require_months("2026Q3", months=[])
