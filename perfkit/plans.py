@@ -200,12 +200,17 @@ class Metric(_Frozen):
 
 
 class RatingBand(_Frozen):
-    """A rating band: composites at or above ``min_composite`` (and below the next band up)."""
+    """A rating band: composites at or above ``min_composite`` (and below the next band up).
+
+    ``label`` is the band's meaning in English (e.g. ``Meets``); ``label_zh`` its Chinese
+    wording for reports in Chinese, which otherwise translate the usual English labels.
+    """
 
     band: str
     min_composite: float = Field(ge=0)
     guideline_share: float = Field(ge=0, le=1)
     label: str = ""
+    label_zh: str = ""
 
 
 class Gate(_Frozen):

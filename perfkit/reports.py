@@ -1,50 +1,41 @@
-"""Role reports: notebook display helpers and the papermill batch that turns them into HTML.
+"""Role reports in batch: papermill runs of the report notebook turned into HTML pages.
 
-Two halves:
-
-- **In the notebook** (``notebooks/role_report.ipynb``): :func:`role_plan`, :func:`title`,
-  :func:`heading`, :func:`show_table`, :func:`show_headline`, :func:`payout_section` and
-  :func:`plan_health_section` show the tables of :mod:`perfkit.summary` in English or
-  Chinese, so every notebook cell is one call into perfkit.
-- **The batch** (``perfkit report``): :func:`run_reports` runs the notebook once per role
-  with papermill in worker processes, exports each to a self-contained HTML page (code
-  hidden, images embedded, no outside URL) and writes an ``index.html`` linking them, all
-  into ``<output_dir>/<period>/`` atomically.
+``perfkit report`` calls :func:`run_reports`, which runs ``notebooks/role_report.ipynb``
+once per role with papermill in worker processes, exports each run to a self-contained HTML
+page (code hidden, images embedded, no outside URL) and writes an ``index.html`` linking
+them, all into ``<output_dir>/<period>/`` atomically. What the notebook shows, and the
+headline figures it hands to the index (:data:`perfkit.display.HEADLINE_MIME`), come from
+:mod:`perfkit.display`.
 
 Notebook cell tags the HTML export understands: ``notebook-only`` (never in the report, for
 notes to the analyst) and ``lang-en`` (English markdown headings, left out of reports in
-another language, where :func:`heading` shows the translated title instead).
+another language, where :func:`perfkit.display.heading` shows the translated title instead).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
-import math
 import multiprocessing
 import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from .display import HEADLINE_MIME, format_value, plan_files, rating_spread
 from .errors import PerfkitError, PeriodError, PlanError
 from .fsutil import atomic_dir, atomic_path
 from .plans import Plan, load_plan
-from .summary import TEXT, band_label, check_lang, metric_labels, plan_name, text
+from .summary import check_lang, text
 
 #: The role report notebook run for each role.
 ROLE_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "role_report.ipynb"
-
-#: MIME type of the headline figures a report notebook emits for the batch index.
-HEADLINE_MIME = "application/vnd.perfkit.headline+json"
 
 #: Kernel the batch runs notebooks in (``make setup`` installs it into the venv).
 KERNEL_NAME = "python3"
@@ -52,286 +43,6 @@ KERNEL_NAME = "python3"
 #: Cell tags left out of every HTML report / of reports not in English.
 REMOVE_ALWAYS = ("notebook-only", "injected-parameters", "parameters")
 REMOVE_UNLESS_EN = ("lang-en",)
-
-_PERCENT_COLUMNS = {
-    "share",
-    "guideline_share",
-    "difference",
-    "share_at_target",
-    "share_gate_failed",
-    "payout_share",
-    "mean_payout_pct",
-    "strongest_achievement",
-    "weakest_achievement",
-    "achievement",
-}
-_SCORE_COLUMNS = {
-    "composite",
-    "mean_composite",
-    "median_composite",
-    "min_composite",
-    "max_composite",
-    "score",
-}
-_MONEY_COLUMNS = {"target_bonus", "payout_amount"}
-_METRIC_COLUMNS = {"metric", "strongest_metric", "weakest_metric"}
-_HIDDEN_COLUMNS = {"role", "scope"}
-
-
-# == in the notebook ===========================================================================
-
-
-def role_plan(plans_dir: str | Path, role: str) -> Plan:
-    """Load the plan of one role, ``<plans_dir>/<role>.yaml``.
-
-    Only this role's plan is read, so a broken plan of another role does not stop it.
-
-    Raises
-    ------
-    PlanError
-        If the file is missing (the message lists the roles that have a plan) or invalid.
-    """
-    folder = Path(plans_dir)
-    path = folder / f"{role}.yaml"
-    if not path.is_file() and (folder / f"{role}.yml").is_file():
-        path = folder / f"{role}.yml"
-    if not path.is_file():
-        known = sorted(_plan_files(folder))
-        raise PlanError(
-            f"{path}: no plan for role {role!r}; choose one of: {', '.join(known) or '(none)'}"
-        )
-    return load_plan(path)
-
-
-def _plan_files(folder: Path) -> dict[str, Path]:
-    """Plan files of a folder by role (``<role>.yaml`` or ``<role>.yml``)."""
-    if not folder.is_dir():
-        return {}
-    found = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
-    return {p.stem: p for p in found}  # .yaml wins over .yml
-
-
-def _display(bundle: Mapping[str, Any], metadata: Mapping[str, Any] | None = None) -> None:
-    from IPython.display import display
-
-    display(dict(bundle), raw=True, metadata=dict(metadata or {}))
-
-
-def _markdown(source: str) -> None:
-    from IPython.display import Markdown, display
-
-    display(Markdown(source))
-
-
-def title(plan: Plan, *, period: str, team: str = "", lang: str = "en") -> None:
-    """Show the report's title: the role's name, the period and the team if one is chosen."""
-    check_lang(lang)
-    parts = [
-        f"{plan_name(plan, lang=lang)}: {text('report', lang=lang)}",
-        f"{text('period_word', lang=lang)} {period}",
-    ]
-    if team:
-        parts.append(f"{text('team_filter', lang=lang)} {team}")
-    _markdown("# " + " · ".join(parts))
-
-
-def heading(key: str, *, lang: str = "en", level: int = 2, always: bool = False) -> None:
-    """Show a section title in ``lang``.
-
-    The notebook's own markdown headings are English (tagged ``lang-en``); in another
-    language this shows the translated title and the HTML export drops the English one.
-
-    Parameters
-    ----------
-    key : str
-        A section key of :data:`perfkit.summary.TEXT`, e.g. ``"headline"``.
-    lang : {"en", "zh"}
-    level : int
-        Markdown heading level.
-    always : bool
-        Show it in English too (for sections that have no markdown heading because they
-        may be left out, such as the payout summary).
-    """
-    wording = text(key, lang=lang)
-    if always or lang != "en":
-        _markdown("#" * level + " " + wording)
-
-
-def _format_value(column: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    if column in _PERCENT_COLUMNS:
-        return f"{value:+.1%}" if column == "difference" else f"{value:.1%}"
-    if column in _SCORE_COLUMNS:
-        return f"{value:.2f}"
-    if column in _MONEY_COLUMNS:
-        return f"{value:,.2f}"
-    return str(value)
-
-
-def format_table(
-    frame: pd.DataFrame, *, plan: Plan | None = None, lang: str = "en"
-) -> pd.DataFrame:
-    """A copy of a summary table with values as display text and headers in ``lang``.
-
-    Shares become percentages, composites two decimals, money two decimals with thousands
-    separators, metric keys the plan's labels; the ``role`` and ``scope`` columns are
-    dropped (an overall row's team reads "All teams"), and so is ``period`` when it holds
-    one value only.
-
-    Returns
-    -------
-    DataFrame
-        Text columns headed by their wording in :data:`perfkit.summary.TEXT`.
-    """
-    check_lang(lang)
-    out = frame.copy()
-    if "scope" in out.columns and "team" in out.columns:
-        out["team"] = (
-            out["team"]
-            .astype(object)
-            .where(out["scope"] != "overall", text("all_teams", lang=lang))
-        )
-    if "period" in out.columns and out["period"].nunique() <= 1:
-        out = out.drop(columns="period")
-    out = out.drop(columns=[c for c in _HIDDEN_COLUMNS if c in out.columns])
-    labels = metric_labels(plan, lang=lang) if plan is not None else {}
-    if "label" in out.columns and "band" in out.columns:
-        out["label"] = out["label"].map(lambda v: band_label(str(v), lang=lang))
-    if "group" in out.columns:
-        out["group"] = out["group"].map(
-            lambda g: text(g, lang=lang) if g in ("top", "bottom") else g
-        )
-    columns = {}
-    for col in out.columns:
-        if col in _METRIC_COLUMNS and labels:
-            out[col] = out[col].map(lambda k: labels.get(k, k) if isinstance(k, str) else "–")
-        else:
-            out[col] = [_format_value(col, v) for v in out[col].tolist()]
-        key = "achievement_col" if col == "achievement" else col
-        columns[col] = text(key, lang=lang) if key in TEXT else col
-    return out.rename(columns=columns).reset_index(drop=True)
-
-
-def show_table(frame: pd.DataFrame, *, plan: Plan | None = None, lang: str = "en") -> None:
-    """Show a summary table, formatted by :func:`format_table`, as HTML and plain text."""
-    table = format_table(frame, plan=plan, lang=lang)
-    _display(
-        {
-            "text/html": table.to_html(index=False, border=0, classes="perfkit-table"),
-            "text/plain": table.to_string(index=False),
-        }
-    )
-
-
-def headline_record(figures: pd.DataFrame, bands: pd.DataFrame, *, plan: Plan) -> dict[str, Any]:
-    """The headline figures of the latest period as a plain dict (for the batch index).
-
-    Parameters
-    ----------
-    figures : DataFrame
-        :func:`perfkit.summary.headline`.
-    bands : DataFrame
-        :func:`perfkit.summary.rating_distribution`.
-    plan : Plan
-
-    Returns
-    -------
-    dict
-        Keys ``role, name, name_zh, period, headcount, mean_composite, share_at_target``
-        and ``bands``, a list of ``[band, count]`` best band first.
-    """
-    row = figures.sort_values("period").iloc[-1]
-    per = str(row["period"])
-    b = bands[bands["period"].astype(str) == per]
-
-    def num(v: Any) -> float | None:
-        return None if pd.isna(v) else round(float(v), 6)
-
-    return {
-        "role": plan.role,
-        "name": plan.name,
-        "name_zh": plan.name_zh,
-        "period": per,
-        "headcount": int(row["headcount"]),
-        "mean_composite": num(row["mean_composite"]),
-        "share_at_target": num(row["share_at_target"]),
-        "bands": [[str(k), int(c)] for k, c in zip(b["band"], b["count"], strict=True)],
-    }
-
-
-def _spread(bands: Iterable[Iterable[Any]]) -> str:
-    return " · ".join(f"{band} {count}" for band, count in bands)
-
-
-def show_headline(
-    figures: pd.DataFrame, bands: pd.DataFrame, *, plan: Plan, lang: str = "en"
-) -> None:
-    """Show the headline figures of the latest period as a two-column table.
-
-    The output also carries the figures as JSON (MIME type :data:`HEADLINE_MIME`), which the
-    batch reads to write its index page, with the language the report was shown in under
-    ``lang`` (English when Chinese was asked for but no CJK font was found).
-    """
-    rec = {**headline_record(figures, bands, plan=plan), "lang": check_lang(lang)}
-    row = figures.sort_values("period").iloc[-1]
-    rows = [
-        ("headcount", str(rec["headcount"])),
-        ("mean_composite", _format_value("mean_composite", row["mean_composite"])),
-        ("median_composite", _format_value("median_composite", row["median_composite"])),
-        ("share_at_target", _format_value("share_at_target", row["share_at_target"])),
-        ("share_gate_failed", _format_value("share_gate_failed", row["share_gate_failed"])),
-        ("rating_spread", _spread(rec["bands"])),
-    ]
-    table = pd.DataFrame(
-        {
-            text("figure", lang=lang): [text(k, lang=lang) for k, _ in rows],
-            text("value", lang=lang): [v for _, v in rows],
-        }
-    )
-    _display(
-        {
-            "text/html": table.to_html(index=False, border=0, classes="perfkit-table"),
-            "text/plain": table.to_string(index=False),
-            HEADLINE_MIME: rec,
-        }
-    )
-
-
-def payout_section(results: pd.DataFrame, *, plan: Plan, show_pay: bool, lang: str = "en") -> None:
-    """Show the payout summary (title, table, chart), or nothing at all unless ``show_pay``."""
-    if not show_pay:
-        return
-    from . import plotting
-    from .summary import payout_summary
-
-    heading("payout", lang=lang, always=True)
-    pay = payout_summary(results, plan=plan)
-    show_table(pay, lang=lang)
-    plotting.payout_by_team(pay, lang=lang)
-
-
-def plan_health_section(evaluation: Any, *, plan: Plan, lang: str = "en") -> None:
-    """Show plan-health findings when :mod:`perfkit.diagnostics` exists; else nothing.
-
-    The diagnostics module is expected to offer ``plan_health(evaluation, *, plan)``
-    returning a frame of findings; until it does, the section is left out entirely.
-    """
-    import importlib.util
-
-    if importlib.util.find_spec(f"{__package__}.diagnostics") is None:
-        return
-    import importlib
-
-    diagnostics = importlib.import_module(f"{__package__}.diagnostics")
-    find = getattr(diagnostics, "plan_health", None)
-    if find is None:
-        return
-    heading("plan_health", lang=lang, always=True)
-    show_table(find(evaluation, plan=plan), plan=plan, lang=lang)
-
-
-# == the batch ===============================================================================
 
 
 @dataclass(frozen=True)
@@ -371,7 +82,7 @@ class RoleReport:
     html, notebook : Path
         The report page and the executed notebook (final paths).
     headline : dict
-        :func:`headline_record` of the report.
+        :func:`perfkit.display.headline_record` of the report.
     seconds : float
         Wall time the worker took to run the notebook and export it.
     """
@@ -603,7 +314,7 @@ def _execute_role(job: _Job) -> _Outcome:
         return _Outcome(job.role, failure=failure)
     head = _find_headline(nb)
     if head is None:
-        missing = "the notebook showed no headline figures (reports.show_headline)"
+        missing = "the notebook showed no headline figures (display.show_headline)"
         return _Outcome(
             job.role, failure=RoleFailure(job.role, None, "ReportError", missing, out_nb.name)
         )
@@ -639,9 +350,9 @@ def _index_html(
         cells = [
             f'<a href="{esc(rep.html.name)}">{esc(name)}</a>',
             esc(str(h["headcount"])),
-            esc(_format_value("mean_composite", h["mean_composite"])),
-            esc(_format_value("share_at_target", h["share_at_target"])),
-            esc(_spread(h["bands"])),
+            esc(format_value("mean_composite", h["mean_composite"])),
+            esc(format_value("share_at_target", h["share_at_target"])),
+            esc(rating_spread(h["bands"])),
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     fail_items = []
@@ -688,23 +399,13 @@ def _write_index(
     return path
 
 
-def _make_readable(folder: Path) -> None:
-    """Give a folder about to be published the usual permissions (temporary ones are private)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(folder, 0o777 & ~mask)
-    for path in folder.iterdir():
-        if path.is_file():
-            os.chmod(path, 0o666 & ~mask)
-
-
 def _plan_roles(
     plans_dir: Path, roles: Iterable[str] | None
 ) -> tuple[dict[str, Plan], list[RoleFailure]]:
     """Load the plans of the roles asked for, one file at a time; a bad plan fails its role."""
     if not plans_dir.is_dir():
         raise PlanError(f"{plans_dir}: plans folder not found; point --plans at templates/plans")
-    files = _plan_files(plans_dir)
+    files = plan_files(plans_dir)
     available = sorted(files)
     wanted = list(dict.fromkeys(roles)) if roles else available
     unknown = [r for r in wanted if r not in available]
@@ -881,7 +582,6 @@ def run_reports(
                 + "\n".join(f"  - {f}" for f in failures)
             )
         _write_index(tmp, label, reports, failures, lang=lang)
-        _make_readable(tmp)
     return BatchResult(
         period=label,
         folder=folder,
@@ -897,19 +597,9 @@ def _with_out_dir(job: _Job, out_dir: Path) -> _Job:
 
 __all__ = [
     "BatchResult",
-    "HEADLINE_MIME",
     "ReportError",
     "RoleFailure",
     "RoleReport",
     "export_html",
-    "format_table",
-    "heading",
-    "headline_record",
-    "payout_section",
-    "plan_health_section",
-    "role_plan",
     "run_reports",
-    "show_headline",
-    "show_table",
-    "title",
 ]

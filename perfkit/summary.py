@@ -3,14 +3,14 @@
 Every function here takes the ``results`` or ``scores`` frame of
 :func:`perfkit.evaluate` (see ``docs/data.md``) and returns a tidy frame with fixed,
 documented columns. Nothing here draws: :mod:`perfkit.plotting` charts these frames and
-:mod:`perfkit.reports` shows them in notebooks.
+:mod:`perfkit.display` shows them in notebooks.
 
 A composite of 1.0 means "on target" in every plan (:data:`TARGET_COMPOSITE`). When a frame
 holds several roles, a function given a ``plan`` keeps the rows of that plan's role only.
 
 The small translation table :data:`TEXT` gives the English and Chinese wording of section
-titles, column headers and chart labels; plan metrics carry their own ``label`` and
-``label_zh``.
+titles, column headers and chart labels; plan metrics and rating bands carry their own
+``label`` and ``label_zh``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ TEXT: dict[str, dict[str, str]] = {
     "plan_health": {"en": "Plan-health findings", "zh": "方案健康检查"},
     "reports_index": {"en": "Role reports", "zh": "岗位绩效报告汇总"},
     "failed": {"en": "Reports that failed", "zh": "未能生成的报告"},
-    # the usual rating band meanings (a band label not listed here is shown as written)
+    # the usual rating band meanings, for plans without `label_zh` (others show as written)
     "band_Outstanding": {"en": "Outstanding", "zh": "卓越"},
     "band_Exceeds": {"en": "Exceeds", "zh": "超出预期"},
     "band_Meets": {"en": "Meets", "zh": "符合预期"},
@@ -165,10 +165,39 @@ def metric_labels(plan: Plan, *, lang: str = "en") -> dict[str, str]:
     return {m.key: (m.label_zh if lang == "zh" else m.label) for m in plan.metrics}
 
 
-def band_label(label: str, *, lang: str = "en") -> str:
-    """A rating band's meaning in ``lang``: the plan's wording, translated where known."""
+def band_label(label: str, *, lang: str = "en", label_zh: str = "") -> str:
+    """A rating band's meaning in ``lang``.
+
+    Parameters
+    ----------
+    label : str
+        The band's English meaning, ``RatingBand.label`` (e.g. ``"Meets"``).
+    lang : {"en", "zh"}
+    label_zh : str
+        The plan's own Chinese wording, ``RatingBand.label_zh``. In Chinese it is used
+        when set; otherwise the usual English labels are translated by :data:`TEXT`
+        (``band_<label>`` keys) and any other label is shown as written.
+
+    Returns
+    -------
+    str
+    """
     check_lang(lang)
+    if lang == "zh" and label_zh:
+        return label_zh
     return TEXT.get(f"band_{label}", {}).get(lang, label)
+
+
+def band_labels(plan: Plan, *, lang: str = "en") -> dict[str, str]:
+    """Meanings of the plan's rating bands in ``lang``, keyed by band, best band first.
+
+    Returns
+    -------
+    dict of str to str
+        :func:`band_label` of each band: its ``label`` in English; in Chinese its
+        ``label_zh`` when the plan gives one, else the translated ``label``.
+    """
+    return {b.band: band_label(b.label, lang=lang, label_zh=b.label_zh) for b in plan.rating_bands}
 
 
 def plan_name(plan: Plan, *, lang: str = "en") -> str:

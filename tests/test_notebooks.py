@@ -18,8 +18,8 @@ import pytest
 
 import perfkit
 from perfkit import summary
+from perfkit.display import HEADLINE_MIME
 from perfkit.periods import resolve_period
-from perfkit.reports import HEADLINE_MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -163,6 +163,10 @@ def test_role_report_other_role_period_in_chinese_with_pay(tmp_path):
         assert words in text, words
     plan = perfkit.load_plan(ROOT / "templates" / "plans" / "event_planning.yaml")
     assert any(m.label_zh in text for m in plan.metrics)  # strongest/weakest metric columns
+    # the rating table shows the plan's own band wording, not the fallback translations
+    assert [b.label_zh for b in plan.rating_bands] == ["卓越", "优秀", "达标", "待改进", "不达标"]
+    assert "优秀" in text and "待改进" in text and "不达标" in text
+    assert "超出预期" not in text and "部分符合" not in text
     assert "Headline figures" not in text
 
 

@@ -56,6 +56,13 @@ def test_template_is_sound(plans: dict[str, Plan], role: str) -> None:
     assert abs(math.fsum(m.weight for m in plan.metrics) - 1.0) <= WEIGHT_TOLERANCE
     assert plan.name_zh.strip()
     assert all(m.label_zh.strip() for m in plan.metrics)
+    assert [(b.band, b.label, b.label_zh) for b in plan.rating_bands] == [
+        ("S", "Outstanding", "卓越"),
+        ("A", "Exceeds", "优秀"),
+        ("B", "Meets", "达标"),
+        ("C", "Partly meets", "待改进"),
+        ("D", "Below", "不达标"),
+    ]
     qualitative = [m for m in plan.metrics if m.kind == "qualitative"]
     assert len(qualitative) == 1 and qualitative[0].measure.agg == "rating"
     mins = [b.min_composite for b in plan.rating_bands]
@@ -215,6 +222,17 @@ def test_missing_field(plans_dir: Path) -> None:
     assert plan_problems(plans_dir) == [
         f"{f}, field name_zh: missing; add `name_zh`; see docs/plans.md"
     ]
+
+
+def test_band_chinese_wording_is_optional(plans_dir: Path) -> None:
+    f = plans_dir / "online_promotion.yaml"
+    edit(f, "label: Meets, label_zh: 达标}", "label: Meets}")
+    bands = {b.band: b for b in load_plan(f).rating_bands}
+    assert bands["B"].label_zh == ""
+    assert bands["A"].label_zh == "优秀"
+    edit(f, "label_zh: 优秀}", "label_cn: 优秀}")  # a misspelt field is still an error
+    [msg] = plan_problems(plans_dir)
+    assert "label_cn" in msg
 
 
 def test_file_name_must_match_role(plans_dir: Path) -> None:

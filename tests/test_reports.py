@@ -6,12 +6,13 @@ is shared by the tests that only read its output.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -54,14 +55,18 @@ def batch(tmp_path_factory):
     """One batch run of every plan in a folder holding two good and two failing roles."""
     tmp = tmp_path_factory.mktemp("batch")
     plans = _plans_with_failures(tmp / "plans", PLANS_DIR)
-    return run_reports(
-        SAMPLE_DIR,
-        period="latest",
-        plans_dir=plans,
-        jobs=2,
-        output_dir=tmp / "reports",
-        progress=False,
-    )
+    mask = os.umask(0o022)  # the usual umask, for the permission check below
+    try:
+        return run_reports(
+            SAMPLE_DIR,
+            period="latest",
+            plans_dir=plans,
+            jobs=2,
+            output_dir=tmp / "reports",
+            progress=False,
+        )
+    finally:
+        os.umask(mask)
 
 
 def test_batch_writes_each_role_and_resolves_latest(batch):
@@ -77,13 +82,23 @@ def test_batch_writes_each_role_and_resolves_latest(batch):
     assert [p.name for p in batch.folder.parent.iterdir()] == ["2026Q3"]
 
 
+def test_published_reports_are_readable_by_group_and_others(batch):
+    # written under umask 022: folders rwxr-xr-x, files rw-r--r-- (temporary ones are private)
+    assert stat.S_IMODE(batch.folder.stat().st_mode) == 0o755
+    files = sorted(p for p in batch.folder.iterdir())
+    assert {p.suffix for p in files} == {".html", ".ipynb", ".log"}
+    for path in files:
+        assert path.is_file(), path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, (path.name, oct(path.stat().st_mode))
+
+
 def test_html_is_self_contained_and_hides_code(batch):
     for role in ROLES:
         page = (batch.folder / f"{role}.html").read_text(encoding="utf-8")
         assert page.count('src="data:image/png;base64,') >= 5
         assert not URL.search(page), URL.search(page)
         assert "<script src" not in page
-        assert "reports.show_headline" not in page  # code cells are hidden
+        assert "display.show_headline" not in page  # code cells are hidden
         assert "NBVAL_CHECK_OUTPUT" not in page
         assert "Headline figures" in page
         assert "notebook-only" not in page and "Every step is one call" not in page
@@ -267,74 +282,6 @@ def test_export_html_tags_images_and_urls(tmp_path, lang):
     assert "plotting.trend" not in page
     assert not URL.search(page)
     assert "<title>T</title>" in page
-
-
-def test_format_table_in_both_languages():
-    frame = pd.DataFrame(
-        {
-            "period": ["2026Q3", "2026Q3"],
-            "scope": ["overall", "team"],
-            "team": [pd.NA, "T1"],
-            "share_at_target": [0.5, 2 / 3],
-            "mean_composite": [0.958333, 1.0833],
-            "payout_amount": [5600.0, 3400.5],
-            "headcount": [6, 3],
-        }
-    )
-    en = reports.format_table(frame)
-    assert list(en.columns) == [
-        "Team",
-        "Share at or above target",
-        "Average composite",
-        "Payout",
-        "Headcount",
-    ]
-    assert en.iloc[0].tolist() == ["All teams", "50.0%", "0.96", "5,600.00", "6"]
-    assert en.iloc[1].tolist() == ["T1", "66.7%", "1.08", "3,400.50", "3"]
-    zh = reports.format_table(frame, lang="zh")
-    assert list(zh.columns)[:2] == ["团队", "达标人数占比"]
-    assert zh.iloc[0, 0] == "全部团队"
-
-
-def test_headline_record():
-    figures = pd.DataFrame(
-        {
-            "period": ["2026Q2", "2026Q3"],
-            "role": ["r", "r"],
-            "headcount": [4, 6],
-            "mean_composite": [1.0, 5.75 / 6],
-            "median_composite": [1.0, 0.975],
-            "share_at_target": [0.25, 0.5],
-            "share_gate_failed": [0.0, 1 / 3],
-        }
-    )
-    bands = pd.DataFrame(
-        {"period": ["2026Q3"] * 2 + ["2026Q2"], "band": ["A", "B", "A"], "count": [2, 4, 4]}
-    )
-    plan = perfkit.load_plan(
-        Path(__file__).resolve().parents[1] / "templates" / "plans" / "event_planning.yaml"
-    )
-    rec = reports.headline_record(figures, bands, plan=plan)
-    assert rec == {
-        "role": "event_planning",
-        "name": "Event planning",
-        "name_zh": "活动策划",
-        "period": "2026Q3",
-        "headcount": 6,
-        "mean_composite": 0.958333,
-        "share_at_target": 0.5,
-        "bands": [["A", 2], ["B", 4]],
-    }
-
-
-def test_role_plan_names_the_known_roles(plans_dir):
-    assert reports.role_plan(plans_dir, "event_planning").role == "event_planning"
-    with pytest.raises(
-        perfkit.PlanError,
-        match="no plan for role 'nope'; choose one of: "
-        "brand_content, event_planning, marketing_specialist",
-    ):
-        reports.role_plan(plans_dir, "nope")
 
 
 def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):

@@ -265,3 +265,34 @@ def test_text_and_labels(plan):
         summary.text("headline", lang="fr")
     for key, words in summary.TEXT.items():
         assert set(words) == {"en", "zh"}, key
+
+
+def test_band_label_uses_the_plan_wording_then_the_table(plan):
+    # the plan's own Chinese wording wins in Chinese ...
+    assert summary.band_label("Meets", lang="zh", label_zh="达标") == "达标"
+    assert summary.band_label("Meets", lang="en", label_zh="达标") == "Meets"
+    # ... and without it the usual English labels are translated, others shown as written
+    assert summary.band_label("Meets", lang="zh") == "符合预期"
+    assert summary.band_label("Partly", lang="zh") == "Partly"
+    assert summary.band_label("Below", lang="en") == "Below"
+    with pytest.raises(ValueError, match="not 'fr'"):
+        summary.band_label("Meets", lang="fr")
+
+
+def test_band_labels_of_a_plan(plan):
+    # the fixture plan has no label_zh: every band falls back to the table
+    assert summary.band_labels(plan, lang="zh") == {
+        "S": "卓越",
+        "A": "超出预期",
+        "B": "符合预期",
+        "C": "Partly",
+        "D": "未达预期",
+    }
+    bands = [
+        b.model_copy(update={"label_zh": "达标"}) if b.band == "B" else b for b in plan.rating_bands
+    ]
+    own = plan.model_copy(update={"rating_bands": tuple(bands)})
+    assert summary.band_labels(own, lang="zh")["B"] == "达标"
+    assert summary.band_labels(own, lang="zh")["A"] == "超出预期"
+    assert list(summary.band_labels(own)) == ["S", "A", "B", "C", "D"]
+    assert summary.band_labels(own)["B"] == "Meets"
