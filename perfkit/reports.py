@@ -485,7 +485,7 @@ def run_reports(
     from tqdm.auto import tqdm
 
     from .io import load_dataset
-    from .periods import resolve_period
+    from .periods import require_months, resolve_period
 
     check_lang(lang)
     if jobs < 1:
@@ -505,7 +505,7 @@ def run_reports(
         )
     dataset = load_dataset(data_dir)
     label = resolve_period(period, months=dataset.months, kind=kinds[0] if kinds else "quarter")
-    label = label.label
+    label = require_months(label, months=dataset.months, what=str(data_dir)).label
     output_dir = Path(output_dir)
     folder = output_dir / label
 

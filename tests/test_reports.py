@@ -287,3 +287,20 @@ def test_export_html_tags_images_and_urls(tmp_path, lang):
 def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):
     with pytest.raises(perfkit.PerfkitError, match="--jobs: found 0"):
         run_reports(sample_dir, plans_dir=plans_dir, jobs=0, output_dir=tmp_path)
+
+
+def test_period_outside_the_data_fails_before_any_notebook_runs(tmp_path, sample_dir, plans_dir):
+    from click.testing import CliRunner
+
+    from perfkit.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["report", str(sample_dir), "--period", "2030Q1", "--plans", str(plans_dir), "-o",
+         str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "hold no actuals for 2030Q1" in result.output
+    assert "they cover 2024-10 to 2026-09" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
