@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, PeriodError, PlanError
-from .metrics import Coded, MetricBlock, MetricTable, compute_metric_table, long_frame, month_codes
+from .frames import Coded, expand_order, label_codes, long_frame, sort_order
+from .metrics import MetricBlock, MetricTable, compute_metric_table, month_codes
 from .payout import (
     check_modifiers,
     explain,
-    lookup_modifiers,
+    modifier_codes,
     payout_pcts,
     period_target_bonus,
     round_cents,
@@ -30,7 +31,7 @@ from .payout import (
 )
 from .periods import MONTHS_PER, Period, format_period, parse_period, resolve_period
 from .plans import Plan, load_plans
-from .scoring import SCORE_COLUMNS, block_achievement, score_matrix, score_notes
+from .scoring import SCORE_COLUMNS, band_codes, block_achievement, score_matrix, score_notes
 
 #: Columns of :attr:`Evaluation.results`, in order.
 RESULT_COLUMNS = [
@@ -146,31 +147,39 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
     return sorted(out, key=lambda p: (p.first, p.last))
 
 
-def _team_groups(teams: np.ndarray, period_pos: np.ndarray) -> np.ndarray:
-    """One code per (team, period); people without a team form a team of their own."""
-    codes, uniq = pd.factorize(pd.Series(teams, dtype=object))
-    codes = codes.astype(np.int64)
+def _team_groups(team: np.ndarray, period_pos: np.ndarray) -> np.ndarray:
+    """One code per (team, period) from team codes; people without a team (-1) form their own."""
+    codes = team.astype(np.int64)
     alone = codes < 0
-    codes[alone] = len(uniq) + np.arange(alone.sum())
+    codes[alone] = (int(codes.max(initial=-1)) + 1) + np.arange(alone.sum())
     width = int(codes.max()) + 1 if len(codes) else 1
     return pd.factorize(period_pos.astype(np.int64) * width + codes)[0]
 
 
 def _evaluate_block(
-    table: MetricTable, block: MetricBlock, modifiers: pd.DataFrame | None
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Scores and results columns (plus hidden sort keys) of one role's block."""
+    table: MetricTable,
+    block: MetricBlock,
+    modifiers: pd.DataFrame | None,
+    team_codes: np.ndarray,
+    currencies: tuple[np.ndarray, np.ndarray],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Scores and results columns of one role's block (results with their sort keys).
+
+    ``team_codes`` and ``currencies`` (codes and labels) code the roster's teams and
+    currencies once for all blocks; an empty currency has code -1.
+    """
     plan = block.plan
     roster = table.roster
     k = len(plan.metrics)
     n = block.n
+    emp = block.emp
     labels = np.array([p.label for p in table.periods], dtype=object)
     ach = block_achievement(block)
     arrays = score_matrix(ach, plan=plan)
     notes = score_notes(block.note, block.target, arrays, plan=plan)
 
     # team result: same role (plan), same team, same period
-    groups = _team_groups(roster.teams[block.emp], block.period_pos)
+    groups = _team_groups(team_codes[emp], block.period_pos)
     measure = plan.payout.team_measure
     if measure == "composite":
         tr = team_result(groups, plan=plan, composite=arrays.composite)
@@ -181,10 +190,14 @@ def _evaluate_block(
             achievements=ach[:, j],
         )  # fmt: skip
 
-    ids = roster.ids[block.emp]
-    period_labels = labels[block.period_pos]
-    modifier, mrow = lookup_modifiers(modifiers, ids, period_labels)
-    check_modifiers(modifier, mrow, plan=plan, employee_ids=ids, period=period_labels)
+    modifier, mrow = modifier_codes(
+        modifiers, emp, block.period_pos, ids=roster.index, periods=pd.Index(labels)
+    )
+    if (mrow >= 0).any():
+        check_modifiers(
+            modifier, mrow, plan=plan, employee_ids=roster.ids[emp],
+            period=labels[block.period_pos],
+        )  # fmt: skip
     pay = payout_pcts(
         arrays.composite, plan=plan, team_result=tr, gate_passed=arrays.gate_passed,
         modifier=modifier,
@@ -192,9 +205,9 @@ def _evaluate_block(
 
     months = np.array([p.last - p.first + 1 for p in table.periods])[block.period_pos]
     period_days = np.array([p.days for p in table.periods])[block.period_pos]
-    annual = roster.annual_bonus[block.emp]
+    annual = roster.annual_bonus[emp]
     if np.isnan(annual).any():
-        bad = ids[np.isnan(annual)][0]
+        bad = roster.ids[emp][np.isnan(annual)][0]
         raise DataError(
             f"employees, employee_id {bad}: annual_target_bonus is missing; give the full-year "
             "target bonus in the employee's currency (0 if none)"
@@ -205,31 +218,28 @@ def _evaluate_block(
     else:
         proration = np.ones(n)
     amount = round_cents(bonus * pay.payout_pct * proration)
-    cur_labels = np.append(roster.currencies, plan.currency).astype(object)
-    cur_codes = np.where(
-        pd.isna(roster.currencies[block.emp]) | (roster.currencies[block.emp] == ""),
-        len(roster.currencies),
-        block.emp,
-    )
-    currency = cur_labels[cur_codes]
-    band = arrays.band
+    # the employee's currency, the plan's where it is empty
+    cur_codes, cur_labels = currencies
+    cur_labels = np.append(cur_labels, plan.currency)
+    own = cur_codes[emp]
+    currency = Coded(np.where(own < 0, len(cur_labels) - 1, own), cur_labels)
+    band, band_names = band_codes(arrays.composite, plan=plan)
     explanation = explain(
-        plan=plan, composite=arrays.composite, band=np.where(band == None, "-", band),  # noqa: E711
+        plan=plan, composite=arrays.composite,
+        band=Coded(band, np.where(band_names == None, "-", band_names)),  # noqa: E711
         gate_passed=arrays.gate_passed, gate_detail=arrays.gate_detail, team_value=tr,
         pay=pay, modifier=modifier, proration=proration, amount=amount, currency=currency,
         days=block.days, period_days=period_days,
     )  # fmt: skip
-    rank = roster.rank[block.emp]
-    emp = block.emp
     results = {
-        "employee_id": Coded(emp, roster.ids),
-        "name": Coded(emp, roster.names),
+        "employee_id": Coded(emp, roster.text("ids")),
+        "name": Coded(emp, roster.text("names")),
         "period": Coded(block.period_pos, labels),
-        "role": Coded(np.zeros(n, dtype=np.int64), np.array([plan.role], dtype=object)),
-        "team": Coded(emp, roster.teams),
-        "manager_id": Coded(emp, roster.managers),
+        "role": Coded(np.zeros(n, dtype=np.int64), np.array([plan.role], dtype=object), 1),
+        "team": Coded(emp, roster.text("teams")),
+        "manager_id": Coded(emp, roster.text("managers")),
         "composite": arrays.composite,
-        "rating": band,
+        "rating": Coded(band, band_names),
         "gate_passed": arrays.gate_passed,
         "gate_failed": arrays.gate_failed,
         "team_result": tr,
@@ -240,32 +250,33 @@ def _evaluate_block(
         "proration": proration,
         "target_bonus": bonus,
         "payout_amount": amount,
-        "currency": Coded(cur_codes, cur_labels),
+        "currency": currency,
         "explanation": explanation,
         "_p": block.period_pos,
-        "_r": rank,
+        "_r": roster.rank[emp],
         "_m": np.zeros(n, dtype=np.int64),
     }
+    # the metric scores: k rows per person-period, in plan order (no sort keys: evaluate
+    # orders them with their person-periods)
     emp_k = np.repeat(emp, k)
     metric_k = np.tile(np.arange(k), n)
     scores = {
-        "employee_id": Coded(emp_k, roster.ids),
+        "employee_id": Coded(emp_k, roster.text("ids")),
         "period": Coded(np.repeat(block.period_pos, k), labels),
-        "role": Coded(np.zeros(n * k, dtype=np.int64), np.array([plan.role], dtype=object)),
-        "team": Coded(emp_k, roster.teams),
-        "metric": Coded(metric_k, np.array(plan.metric_keys, dtype=object)),
-        "kind": Coded(metric_k, np.array([m.kind for m in plan.metrics], dtype=object)),
-        "direction": Coded(metric_k, np.array([m.direction for m in plan.metrics], dtype=object)),
+        "role": Coded(np.zeros(n * k, dtype=np.int64), np.array([plan.role], dtype=object), 1),
+        "team": Coded(emp_k, roster.text("teams")),
+        "metric": Coded(metric_k, np.array(plan.metric_keys, dtype=object), k),
+        "kind": Coded(metric_k, np.array([m.kind for m in plan.metrics], dtype=object), k),
+        "direction": Coded(
+            metric_k, np.array([m.direction for m in plan.metrics], dtype=object), k
+        ),
         "actual": block.actual.ravel(),
         "target": block.target.ravel(),
         "achievement": arrays.achievement.ravel(),
         "score": arrays.score.ravel(),
         "weight": arrays.weight.ravel(),
         "weighted_score": arrays.weighted_score.ravel(),
-        "note": notes.ravel(),
-        "_p": np.repeat(block.period_pos, k),
-        "_r": roster.rank[emp_k],
-        "_m": metric_k,
+        "note": notes,
     }
     return scores, results
 
@@ -319,14 +330,20 @@ def evaluate(
     periods = resolve_periods(period, dataset=dataset, plans=selected)
     table = compute_metric_table(dataset, plans=selected, periods=periods)
     modifiers = getattr(dataset, "modifiers", None)
+    team_codes, _ = label_codes(table.roster.teams)
+    cur_codes, cur_labels = label_codes(table.roster.currencies)
+    cur_codes[np.isin(cur_codes, np.flatnonzero(cur_labels == ""))] = -1  # blank: the plan's
     score_parts, result_parts = [], []
     for block in table.blocks:
-        s, r = _evaluate_block(table, block, modifiers)
+        s, r = _evaluate_block(table, block, modifiers, team_codes, (cur_codes, cur_labels))
         score_parts.append(s)
         result_parts.append(r)
+    # sort the person-periods; each one's metric scores follow it, in plan order
+    order = sort_order(result_parts) if result_parts else None
+    sizes = np.concatenate([np.full(b.n, len(b.plan.metrics)) for b in table.blocks] or [[]])
     return Evaluation(
-        scores=long_frame(score_parts, SCORE_COLUMNS),
-        results=long_frame(result_parts, RESULT_COLUMNS),
+        scores=long_frame(score_parts, SCORE_COLUMNS, order=expand_order(order, sizes)),
+        results=long_frame(result_parts, RESULT_COLUMNS, order=order),
         periods=periods,
         plans=selected,
     )

@@ -6,15 +6,18 @@ module does that roll-up for every person whose role has a plan and who was empl
 point in the period, and finds each person's target (targets file first, plan default
 otherwise). The rules, with formulas, are in ``docs/engine.md``.
 
-The roll-up is vectorized: ids, raw metric names and months become integer codes once, the
-actuals are laid into a dense ``employee x raw metric x month`` array (only the months the
-requested periods and their growth baselines need), and every measure is an array reduction
-over a slice of it. Nothing loops over employees in Python.
+The roll-up is vectorized: ids, raw metric names and months become integer codes once (one
+Arrow hashing pass over each text column), the actuals are laid into a dense ``raw metric x
+month x employee`` array (only the months the requested periods and their growth baselines
+need), and every measure is a reduction over a slice of it, month by month in time order,
+done once per (period, raw metric) for everyone. Targets and ratings are rolled up with
+``np.bincount`` on integer keys. Notes travel as integer codes. Nothing loops over employees
+in Python. Generic frame helpers (codes, typed output frames) are in :mod:`perfkit.frames`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -23,7 +26,16 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .periods import MONTHS_PER, Period, month_index, parse_period
+from .frames import (
+    Coded,
+    arrow_strings,
+    arrow_text,
+    codes_against,
+    join_text,
+    label_codes,
+    long_frame,
+)
+from .periods import MONTHS_PER, Period, month_index, month_label, parse_period
 from .plans import Metric, Plan
 
 #: Notes written in the ``note`` column (stable text, tests and reports match on it).
@@ -40,44 +52,30 @@ VALUE_COLUMNS = ["employee_id", "period", "role", "team", "metric", "actual", "t
 _SUB_KINDS = ("half", "quarter", "month")  # coarse first: the first kind covering a period wins
 
 
-# -- small array helpers -----------------------------------------------------------------
+# -- small helpers -----------------------------------------------------------------------
 
-
-def codes_against(values: pd.Series | np.ndarray, index: pd.Index) -> np.ndarray:
-    """Position of each value in ``index`` (``-1`` where absent), hashing each distinct value once.
-
-    Parameters
-    ----------
-    values : Series or array
-        Labels, e.g. two million employee ids; categorical series are used as codes directly.
-    index : pandas.Index
-        Unique labels to look the values up in.
-
-    Returns
-    -------
-    numpy.ndarray of int64
-    """
-    s = values if isinstance(values, pd.Series) else pd.Series(values)
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy()
-        lookup = index.get_indexer(s.cat.categories)
-    else:
-        codes, uniques = pd.factorize(s)
-        lookup = index.get_indexer(uniques)
-    lookup = np.append(lookup, -1).astype(np.int64)  # code -1 (missing value) -> -1
-    return lookup[codes]
+#: Notes of metric values by code (``note.codes`` of a :class:`MetricBlock`): what the value
+#: says, then the same followed by :data:`NOTE_PARTIAL_TARGETS` (code + :data:`PARTIAL`).
+_VALUE_NOTES = (
+    "", NOTE_NO_DATA, NOTE_DENOMINATOR_ZERO, NOTE_NO_BASELINE, NOTE_BASELINE_ZERO, NOTE_NOT_RATED,
+)  # fmt: skip
+_OK, _NO_DATA, _DENOMINATOR_ZERO, _NO_BASELINE, _BASELINE_ZERO, _NOT_RATED = range(6)
+PARTIAL = len(_VALUE_NOTES)
+VALUE_NOTE_LABELS = np.array(
+    [*_VALUE_NOTES, *(join_text(v, NOTE_PARTIAL_TARGETS) for v in _VALUE_NOTES)], dtype=object
+)
 
 
 def month_codes(labels: pd.Series) -> np.ndarray:
     """Month indices of ``YYYY-MM`` labels, parsing each distinct label once (-1 if not a month)."""
-    codes, uniques = pd.factorize(labels)
-    idx = month_index(np.asarray(uniques, dtype=object)) if len(uniques) else np.empty(0, np.int64)
+    codes, uniques = label_codes(labels)
+    idx = month_index(uniques) if len(uniques) else np.empty(0, np.int64)
     return np.append(idx, -1).astype(np.int64)[codes]
 
 
 def period_spans(labels: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """First month, last month and kind (0 month .. 3 year) of any period labels; -1 if invalid."""
-    codes, uniques = pd.factorize(labels)
+    codes, uniques = label_codes(labels)
     firsts, lasts, kinds = [], [], []
     kind_code = {"month": 0, "quarter": 1, "half": 2, "year": 3}
     for u in uniques:  # distinct labels only: a few dozen
@@ -97,19 +95,6 @@ def period_spans(labels: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         np.array(lasts + pad, dtype=np.int64)[codes],
         np.array(kinds + pad, dtype=np.int64)[codes],
     )
-
-
-def join_notes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Join two object arrays of notes with ``"; "``, skipping empty ones."""
-    a = np.asarray(a, dtype=object)
-    b = np.asarray(b, dtype=object)
-    a_empty = a == ""
-    b_empty = b == ""
-    out = np.where(a_empty, b, a)
-    both = ~a_empty & ~b_empty
-    if both.any():
-        out[both] = a[both] + "; " + b[both]
-    return out
 
 
 def as_periods(periods: Iterable[str | Period] | str | Period) -> list[Period]:
@@ -165,6 +150,10 @@ class Roster:
     annual_bonus : numpy.ndarray of float64
     rank : numpy.ndarray of int64
         Position of each id in sorted order (for deterministic sorting).
+    index : pandas.Index
+        The ids, to look codes up.
+
+    :meth:`text` gives a text column as Arrow labels, for :class:`~perfkit.frames.Coded`.
     """
 
     ids: np.ndarray
@@ -177,11 +166,14 @@ class Roster:
     leave: np.ndarray
     annual_bonus: np.ndarray
     rank: np.ndarray
+    index: pd.Index
+    arrow: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    @property
-    def index(self) -> pd.Index:
-        """The ids as an Index, to look codes up."""
-        return pd.Index(self.ids)
+    def text(self, name: str) -> Any:
+        """Column ``name`` (``ids``, ``names``, ``teams``, ...) as Arrow text, made once."""
+        if name not in self.arrow:
+            self.arrow[name] = arrow_text(getattr(self, name))
+        return self.arrow[name]
 
     @classmethod
     def from_employees(cls, employees: pd.DataFrame, *, roles: Iterable[str]) -> Roster:
@@ -199,22 +191,28 @@ class Roster:
                 f"employees: missing column(s) {', '.join(missing)}; the employees file needs "
                 f"{', '.join(need)} (see docs/data.md)"
             )
+        import pyarrow.compute as pc
+
         roles = set(roles)
         emp = employees[employees["role"].isin(list(roles))]
-        ids = emp["employee_id"].astype(object).to_numpy()
-        dup = pd.Series(ids).duplicated()
-        if dup.any():
-            first = ids[dup.to_numpy()][0]
+        n = len(emp)
+        arrow: dict[str, Any] = {}  # Arrow-backed text columns, kept for labels as they are
+
+        def col(name: str, key: str) -> np.ndarray:
+            if name not in emp.columns:
+                return np.full(n, "", dtype=object)
+            data = arrow_strings(emp[name])
+            if data is not None:
+                arrow[key] = data.combine_chunks().cast("large_string")
+            return emp[name].astype(object).to_numpy()
+
+        ids = col("employee_id", "ids")
+        index = pd.Index(ids)
+        if not index.is_unique:
+            first = ids[pd.Series(ids).duplicated().to_numpy()][0]
             raise DataError(
                 f"employees: employee_id {first!r} appears more than once; ids must be unique"
             )
-        n = len(emp)
-
-        def col(name: str, default: Any) -> np.ndarray:
-            if name in emp.columns:
-                return emp[name].astype(object).to_numpy()
-            return np.full(n, default, dtype=object)
-
         leave = emp["leave_date"] if "leave_date" in emp.columns else pd.Series([pd.NaT] * n)
         bonus = (
             pd.to_numeric(emp["annual_target_bonus"], errors="coerce").to_numpy(dtype=np.float64)
@@ -222,24 +220,29 @@ class Roster:
             else np.full(n, np.nan)
         )
         rank = np.empty(n, dtype=np.int64)
-        rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(n)
+        if "ids" in arrow and arrow["ids"].null_count == 0:  # UTF-8 order is code point order
+            rank[pc.sort_indices(arrow["ids"]).to_numpy()] = np.arange(n)
+        else:
+            rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(n)
         return cls(
             ids=ids,
-            names=col("name", ""),
-            roles=col("role", ""),
-            teams=col("team", ""),
-            managers=col("manager_id", ""),
-            currencies=col("currency", ""),
+            names=col("name", "names"),
+            roles=col("role", "roles"),
+            teams=col("team", "teams"),
+            managers=col("manager_id", "managers"),
+            currencies=col("currency", "currencies"),
             hire=_to_days(emp["hire_date"].to_numpy()),
             leave=_to_days(leave.to_numpy()),
             annual_bonus=bonus,
             rank=rank,
+            index=index,
+            arrow=arrow,
         )
 
 
 @dataclass(frozen=True, eq=False)
 class MetricBlock:
-    """Metric values of one role: ``n`` person-periods by the plan's ``k`` metrics.
+    """Metric values of one role: ``n`` person-periods (all periods) by the plan's ``k`` metrics.
 
     Attributes
     ----------
@@ -247,12 +250,13 @@ class MetricBlock:
     emp : numpy.ndarray (n,)
         Roster codes.
     period_pos : numpy.ndarray (n,)
-        Position of the row's period in :attr:`MetricTable.periods`.
+        Position of the row's period in :attr:`MetricTable.periods` (rows are grouped by
+        period, in that order, then in roster order).
     days : numpy.ndarray (n,)
         Calendar days employed in the period (hire and leave dates inclusive).
     actual, target : numpy.ndarray (n, k)
-    note : numpy.ndarray (n, k) of object
-        ``""`` where there is nothing to say.
+    note : Coded
+        Codes ``(n, k)`` into :data:`VALUE_NOTE_LABELS` (``""`` where there is nothing to say).
     """
 
     plan: Plan
@@ -261,7 +265,7 @@ class MetricBlock:
     days: np.ndarray
     actual: np.ndarray
     target: np.ndarray
-    note: np.ndarray
+    note: Coded
 
     @property
     def n(self) -> int:
@@ -280,10 +284,6 @@ class MetricTable:
     periods: list[Period]
     blocks: list[MetricBlock] = field(default_factory=list)
 
-    def row_order(self, block: MetricBlock) -> tuple[np.ndarray, np.ndarray]:
-        """Sort keys (period position, employee id rank) of a block's rows."""
-        return block.period_pos, self.roster.rank[block.emp]
-
     def to_frame(self) -> pd.DataFrame:
         """The long frame: one row per employee, period and plan metric (see :func:`metric_values`)."""
         parts = []
@@ -293,127 +293,23 @@ class MetricTable:
             k = len(b.plan.metrics)
             keys = np.array(b.plan.metric_keys, dtype=object)
             emp = np.repeat(b.emp, k)
+            metric = np.tile(np.arange(k), b.n)
             parts.append(
                 {
-                    "employee_id": Coded(emp, r.ids),
+                    "employee_id": Coded(emp, r.text("ids")),
                     "period": Coded(np.repeat(b.period_pos, k), labels),
-                    "role": Coded(np.zeros(b.n * k, dtype=np.int64), np.array([b.plan.role])),
-                    "team": Coded(emp, r.teams),
-                    "metric": Coded(np.tile(np.arange(k), b.n), keys),
+                    "role": Coded(np.zeros(b.n * k, dtype=np.int64), np.array([b.plan.role]), 1),
+                    "team": Coded(emp, r.text("teams")),
+                    "metric": Coded(metric, keys, k),
                     "actual": b.actual.ravel(),
                     "target": b.target.ravel(),
-                    "note": b.note.ravel(),
+                    "note": b.note,
                     "_p": np.repeat(b.period_pos, k),
                     "_r": r.rank[emp],
-                    "_m": np.tile(np.arange(k), b.n),
+                    "_m": metric,
                 }
             )
         return long_frame(parts, VALUE_COLUMNS)
-
-
-@dataclass(frozen=True, eq=False)
-class Coded:
-    """A text column as integer codes into labels (cheap to build, sort and concatenate)."""
-
-    codes: np.ndarray
-    labels: np.ndarray
-
-
-def _arrow_text(values: np.ndarray) -> Any:
-    """An Arrow large_string array of text values (None/NaN become nulls)."""
-    import pyarrow as pa
-
-    if values.dtype == object:
-        return pa.array(values, type=pa.large_string(), from_pandas=True)
-    return pa.array(values).cast(pa.large_string())  # numpy StringDType or unicode
-
-
-def _text_from_codes(codes: np.ndarray, labels: np.ndarray) -> Any:
-    """A pandas ``str`` array of ``labels[codes]``, built by one Arrow ``take``."""
-    import pyarrow as pa
-
-    lab = _arrow_text(np.asarray(labels, dtype=object))
-    return pd.array(lab.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
-
-
-def _merge(values: list[Any]) -> Any:
-    """Concatenate one column's parts (arrays, Arrow arrays, or :class:`Coded`)."""
-    if hasattr(values[0], "to_pylist"):  # Arrow text, e.g. explanations
-        import pyarrow as pa
-
-        return pa.concat_arrays([v.cast(pa.large_string()) for v in values])
-    if not isinstance(values[0], Coded):
-        if any(isinstance(v, np.ndarray) and v.dtype == object for v in values):
-            values = [np.asarray(v, dtype=object) for v in values]
-        return np.concatenate(values)
-    first = values[0].labels
-    if all(v.labels is first for v in values):
-        return Coded(np.concatenate([v.codes for v in values]), first)
-    offsets = np.cumsum([0] + [len(v.labels) for v in values[:-1]])
-    codes = np.concatenate([v.codes + o for v, o in zip(values, offsets, strict=True)])
-    return Coded(codes, np.concatenate([np.asarray(v.labels, dtype=object) for v in values]))
-
-
-def long_frame(parts: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """Concatenate column dicts, sort by the hidden ``_p, _r, _m`` keys, type the columns.
-
-    Text columns may come as :class:`Coded`; they are reordered as integer codes and turned
-    into pandas ``str`` arrays once, at the end.
-    """
-    if not parts:
-        return empty_frame(columns)
-    p = np.concatenate([x["_p"] for x in parts]).astype(np.int64)
-    r = np.concatenate([x["_r"] for x in parts]).astype(np.int64)
-    m = np.concatenate([x["_m"] for x in parts]).astype(np.int64)
-    key = (p * (int(r.max(initial=0)) + 1) + r) * (int(m.max(initial=0)) + 1) + m
-    order = None if bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
-    out = {}
-    for c in columns:
-        col = _merge([x[c] for x in parts])
-        if isinstance(col, Coded):
-            codes = col.codes if order is None else col.codes[order]
-            out[c] = _text_from_codes(codes, col.labels)
-        elif hasattr(col, "to_pylist"):
-            out[c] = pd.array(col if order is None else col.take(order), dtype="str")
-        else:
-            out[c] = _typed(c, col if order is None else col[order])
-    return pd.DataFrame(out, index=pd.RangeIndex(len(key)))
-
-
-_FLOAT_COLUMNS = {
-    "actual", "target", "achievement", "score", "weight", "weighted_score", "composite",
-    "team_result", "individual_pct", "team_pct", "payout_pct", "modifier", "proration",
-    "target_bonus", "payout_amount",
-}  # fmt: skip
-_BOOL_COLUMNS = {"gate_passed"}
-
-
-def _typed(name: str, values: Any) -> Any:
-    """One output column with its documented dtype: float64, bool or pandas ``str``."""
-    if name in _FLOAT_COLUMNS:
-        return np.asarray(values, dtype=np.float64)
-    if name in _BOOL_COLUMNS:
-        return np.asarray(values, dtype=bool)
-    if isinstance(values, pd.Series | pd.Index):
-        values = values.to_numpy(dtype=object, na_value=None)
-    if isinstance(values, np.ndarray) and values.dtype == object and len(values) > 1000:
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        return _text_from_codes(codes, np.asarray(uniques, dtype=object))
-    if isinstance(values, np.ndarray) and values.dtype.kind == "T":  # numpy StringDType
-        return pd.array(_arrow_text(values), dtype="str")
-    return pd.array(values, dtype="str")
-
-
-def type_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give the engine's output columns their documented dtypes (text as pandas ``str``)."""
-    return pd.DataFrame(
-        {c: _typed(c, frame[c]) for c in frame.columns}, index=pd.RangeIndex(len(frame))
-    )
-
-
-def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
-    """An empty frame with the engine's column dtypes."""
-    return type_frame(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}))
 
 
 # -- the roll-up -------------------------------------------------------------------------
@@ -427,61 +323,104 @@ def _baseline(period: Period, baseline: str | None) -> Period | None:
     return None
 
 
-def _rollup(cube: np.ndarray, how: str) -> np.ndarray:
-    """Roll a ``(n, months)`` slice up to ``(n,)``; NaN where no month holds a value."""
-    present = ~np.isnan(cube)
-    count = present.sum(axis=1)
-    if how == "last":
-        last = cube.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
-        value = cube[np.arange(cube.shape[0]), last]
-    else:
-        total = np.where(present, cube, 0.0).sum(axis=1)
-        value = total if how == "sum" else total / np.maximum(count, 1)
-    return np.where(count > 0, value, np.nan)
-
-
 class _Actuals:
-    """The actuals laid out as a dense ``roster x raw metric x needed month`` array."""
+    """The actuals laid out as a dense ``raw metric x needed month x roster`` array.
+
+    :meth:`rolled` reduces the months of one period for the whole roster at once (each
+    month of a raw metric is one contiguous row), each (period, raw metric, aggregation)
+    once however many plans and metrics use it.
+    """
 
     def __init__(self, actuals: pd.DataFrame, roster: Roster, raw: list[str], months: list[int]):
         self.raw = {name: i for i, name in enumerate(raw)}
-        months = sorted(set(months))
-        self.base = months[0] if months else 0
-        span = (months[-1] - self.base + 1) if months else 0
-        self.col = np.full(span + 1, -1, dtype=np.int64)  # last slot: months outside the span
-        self.col[np.array(months, dtype=np.int64) - self.base] = np.arange(len(months))
-        self.cube = np.full((len(roster.ids), len(raw), len(months)), np.nan)
-        if actuals is None or len(actuals) == 0 or not raw or not months:
+        self.months = sorted(set(months))
+        n, nm = len(roster.ids), len(self.months)
+        self.cube = np.full((len(raw), nm, n), np.nan)
+        self._rolled: dict[tuple[int, int, str, str], np.ndarray | None] = {}
+        self._months: dict[tuple[int, int, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        if actuals is None or len(actuals) == 0 or not raw or not self.months:
             return
         need = ["employee_id", "period", "metric", "value"]
         missing = [c for c in need if c not in actuals.columns]
         if missing:
             raise DataError(f"actuals: missing column(s) {', '.join(missing)}; see docs/data.md")
-        e = codes_against(actuals["employee_id"], roster.index)
-        m = codes_against(actuals["metric"], pd.Index(raw))
-        mon = month_codes(actuals["period"]) - self.base
-        mon = np.where((mon >= 0) & (mon < span), mon, span)
-        c = self.col[mon]
-        keep = (e >= 0) & (m >= 0) & (c >= 0)
-        values = pd.to_numeric(actuals["value"], errors="coerce").to_numpy(dtype=np.float64)
-        flat = (e[keep] * len(raw) + m[keep]) * len(months) + c[keep]
-        self.cube.reshape(-1)[flat] = values[keep]
+        e = codes_against(actuals["employee_id"], roster.index, dtype=None)
+        m = codes_against(actuals["metric"], pd.Index(raw), dtype=None)
+        c = self._columns(actuals["period"])
+        flat = m.astype(np.int64)
+        flat *= nm
+        flat += c
+        flat *= n
+        flat += e
+        v = actuals["value"]
+        values = (
+            v.to_numpy()
+            if v.dtype == np.float64
+            else pd.to_numeric(v, errors="coerce").to_numpy(dtype=np.float64)
+        )
+        if min(e.min(), m.min(), c.min()) >= 0:  # every row placed
+            self.cube.reshape(-1)[flat] = values
+        else:
+            keep = (e >= 0) & (m >= 0) & (c >= 0)
+            self.cube.reshape(-1)[flat[keep]] = values[keep]
 
-    def cols(self, period: Period) -> np.ndarray:
-        idx = np.arange(period.first, period.last + 1) - self.base
-        inside = (idx >= 0) & (idx < len(self.col) - 1)
-        c = np.full(len(idx), -1, dtype=np.int64)
-        c[inside] = self.col[idx[inside]]
-        return c
+    def _columns(self, labels: pd.Series) -> np.ndarray:
+        """Cube column of each month label (-1 for months not needed).
+
+        One lookup against the ``YYYY-MM`` labels of the 20 years around the needed months
+        places almost every row; any other label (another spelling, a far-off month) is
+        parsed, each distinct one once.
+        """
+        window = range(self.months[0] - 240, self.months[-1] + 241)
+        col_of = pd.Index(self.months).get_indexer(np.array(window)).astype(np.int32)
+        pos = codes_against(labels, pd.Index([month_label(m) for m in window]), dtype=None)
+        col = np.append(col_of, np.int32(-1))[pos]
+        rest = np.flatnonzero(pos < 0)
+        if rest.size:
+            codes, uniques = label_codes(labels.iloc[rest])
+            idx = month_index(uniques) if len(uniques) else np.empty(0, np.int64)
+            col[rest] = np.append(pd.Index(self.months).get_indexer(idx), -1)[codes]
+        return col
+
+    def rolled(self, period: Period, source: str, how: str) -> np.ndarray | None:
+        """Roll-up of raw metric ``source`` over ``period`` for the whole roster.
+
+        ``how`` is ``sum``, ``mean`` or ``last``. NaN where no month of the period holds a
+        value; None when no month can. Kept for the other metrics and periods that need it.
+        """
+        key = (period.first, period.last, source, how)
+        if key in self._rolled:
+            return self._rolled[key]
+        cols = [i for i, mo in enumerate(self.months) if period.first <= mo <= period.last]
+        if not cols:
+            self._rolled[key] = None
+            return None
+        months = key[:3]
+        if months not in self._months:  # shared by the roll-ups of one source and period
+            sub = self.cube[self.raw[source], cols[0] : cols[-1] + 1]
+            if cols[-1] - cols[0] + 1 != len(cols):
+                sub = self.cube[self.raw[source], cols]
+            present = ~np.isnan(sub)
+            self._months[months] = (sub, present, present.sum(axis=0))
+        sub, present, count = self._months[months]  # (months, roster)
+        if how == "last":
+            last = sub.shape[0] - 1 - np.argmax(present[::-1], axis=0)
+            value = sub[last, np.arange(sub.shape[1])]
+        else:
+            total = np.where(present[0], sub[0], 0.0)
+            for j in range(1, sub.shape[0]):  # month by month, in time order
+                total += np.where(present[j], sub[j], 0.0)
+            value = total if how == "sum" else total / np.maximum(count, 1)
+        out = np.where(count > 0, value, np.nan)
+        self._rolled[key] = out
+        return out
 
     def rollup(self, rows: np.ndarray, source: str, period: Period, how: str) -> np.ndarray:
-        cols = self.cols(period)
-        if (cols < 0).any():  # months of the period no actuals could hold
-            cols = cols[cols >= 0]
-        if len(cols) == 0:
+        """Roll-up of raw metric ``source`` over ``period`` for roster ``rows``."""
+        table = self.rolled(period, source, how)
+        if table is None:
             return np.full(len(rows), np.nan)
-        sub = self.cube[rows, self.raw[source], :][:, cols]
-        return _rollup(sub, how)
+        return table[rows]
 
 
 class _Targets:
@@ -543,12 +482,12 @@ class _Targets:
 def _value_of(
     store: _Actuals, rows: np.ndarray, m: Metric, period: Period, ratings: SimpleNamespace
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Value of metric ``m`` for ``rows`` in ``period`` and its note (object array)."""
+    """Value of metric ``m`` for ``rows`` in ``period`` and its note code (see VALUE_NOTE_LABELS)."""
     ms = m.measure
-    note = np.full(len(rows), "", dtype=object)
+    note = np.zeros(len(rows), dtype=np.int64)
     if ms.agg in ("sum", "mean", "last"):
         value = store.rollup(rows, ms.source, period, ms.agg)
-        note[np.isnan(value)] = NOTE_NO_DATA
+        note[np.isnan(value)] = _NO_DATA
     elif ms.agg == "ratio":
         num = store.rollup(rows, ms.source, period, "sum")
         den = store.rollup(rows, ms.denominator or "", period, "sum")
@@ -556,8 +495,8 @@ def _value_of(
         zero = ~nodata & (den == 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(nodata | zero, np.nan, num / np.where(zero, 1.0, den))
-        note[nodata] = NOTE_NO_DATA
-        note[zero] = NOTE_DENOMINATOR_ZERO
+        note[nodata] = _NO_DATA
+        note[zero] = _DENOMINATOR_ZERO
     elif ms.agg == "growth":
         cur = store.rollup(rows, ms.source, period, ms.of)
         base_period = _baseline(period, ms.baseline)
@@ -568,12 +507,12 @@ def _value_of(
         zero = ~nodata & ~nobase & (base == 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(nodata | nobase | zero, np.nan, cur / np.where(zero, 1.0, base) - 1.0)
-        note[nodata] = NOTE_NO_DATA
-        note[nobase] = NOTE_NO_BASELINE
-        note[zero] = NOTE_BASELINE_ZERO
+        note[nodata] = _NO_DATA
+        note[nobase] = _NO_BASELINE
+        note[zero] = _BASELINE_ZERO
     else:  # rating
         value = ratings.mean(rows, ms.source)
-        note[np.isnan(value)] = NOTE_NOT_RATED
+        note[np.isnan(value)] = _NOT_RATED
     return value * ms.scale, note
 
 
@@ -591,7 +530,10 @@ class _Ratings:
         self.first, self.last, _ = period_spans(ratings["period"])
         self.value = pd.to_numeric(ratings["rating"], errors="coerce").to_numpy(dtype=np.float64)
         if "rater_id" in ratings.columns:
-            rater, _ = pd.factorize(ratings["rater_id"].astype(object).fillna(""))
+            rid = ratings["rater_id"]
+            if not isinstance(rid.dtype, pd.StringDtype):
+                rid = rid.astype(object)
+            rater, _ = pd.factorize(rid.fillna(""))  # a blank rater is one rater
         else:
             rater = np.zeros(len(ratings), dtype=np.int64)
         self.ok = (e >= 0) & (m >= 0) & (self.first >= 0) & np.isfinite(self.value)
@@ -634,13 +576,40 @@ def _default_target(m: Metric, plan: Plan, period: Period) -> float:
     return m.target
 
 
+def _fill_period(
+    block: MetricBlock,
+    rows: slice,
+    period: Period,
+    *,
+    store: _Actuals,
+    targets: SimpleNamespace,
+    ratings: SimpleNamespace,
+    key_pos: dict[str, int],
+) -> None:
+    """Write actual, target and note codes of one period's ``rows`` of a role's block."""
+    plan, emp = block.plan, block.emp[rows]
+    actual, note = block.actual[rows], block.note.codes[rows]
+    for j, m in enumerate(plan.metrics):
+        actual[:, j], note[:, j] = _value_of(store, emp, m, period, ratings)
+    # targets: exactly this period, else sub-periods covering it (coarse first), else default
+    cells = np.ix_(emp, [key_pos[m.key] for m in plan.metrics])
+    is_sum = np.array([m.measure.agg == "sum" for m in plan.metrics])
+    target = targets.exact[cells]
+    for cov, s_sum, s_mean in zip(targets.covered, targets.sub_sum, targets.sub_mean, strict=True):
+        use = np.isnan(target) & cov[cells]
+        target = np.where(use, np.where(is_sum, s_sum[cells], s_mean[cells]), target)
+    default = np.array([_default_target(m, plan, period) for m in plan.metrics])
+    block.target[rows] = np.where(np.isnan(target), default, target)
+    note += PARTIAL * targets.partial[cells]
+
+
 def compute_metric_table(
     dataset: Any, *, plans: Mapping[str, Plan], periods: Iterable[str | Period] | str | Period
 ) -> MetricTable:
     """Metric values of every planned person-period in matrix form (the engine's inner step).
 
-    Same parameters as :func:`metric_values`; returns a :class:`MetricTable` whose
-    :meth:`~MetricTable.to_frame` is the long frame.
+    Same parameters as :func:`metric_values`; returns a :class:`MetricTable` with one
+    :class:`MetricBlock` per role, whose :meth:`~MetricTable.to_frame` is the long frame.
     """
     periods = as_periods(periods)
     roster = Roster.from_employees(dataset.employees, roles=plans.keys())
@@ -661,48 +630,37 @@ def compute_metric_table(
     store = _Actuals(dataset.actuals, roster, raw, _needed_months(plans, periods))
     all_targets = _Targets(getattr(dataset, "targets", None), roster, keys)
     all_ratings = _Ratings(getattr(dataset, "ratings", None), roster, rating_names)
+    # one block per role: its people employed in each period, period by period
+    days = [employed_days(roster.hire, roster.leave, p) for p in periods]
     table = MetricTable(roster=roster, periods=periods)
+    spans = []
+    for role in sorted(plans):
+        is_role = roster.roles == role
+        rows = [np.flatnonzero(is_role & (d > 0)) for d in days]
+        sizes = [len(r) for r in rows]
+        n, k = sum(sizes), len(plans[role].metrics)
+        emp = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        table.blocks.append(
+            MetricBlock(
+                plan=plans[role],
+                emp=emp,
+                period_pos=np.repeat(np.arange(len(periods)), sizes),
+                days=np.concatenate([d[r] for d, r in zip(days, rows, strict=True)] or [[]]),
+                actual=np.empty((n, k)),
+                target=np.empty((n, k)),
+                note=Coded(np.empty((n, k), dtype=np.int64), VALUE_NOTE_LABELS),
+            )  # fmt: skip
+        )
+        ends = np.cumsum(sizes)
+        spans.append([slice(e - size, e) for e, size in zip(ends, sizes, strict=True)])
     for pos, period in enumerate(periods):
-        days = employed_days(roster.hire, roster.leave, period)
         targets = all_targets.for_period(period)
         ratings = all_ratings.for_period(period)
-        for role in sorted(plans):
-            plan = plans[role]
-            rows = np.flatnonzero((roster.roles == role) & (days > 0))
-            k = len(plan.metrics)
-            actual = np.empty((len(rows), k))
-            target = np.empty((len(rows), k))
-            note = np.empty((len(rows), k), dtype=object)
-            for j, m in enumerate(plan.metrics):
-                value, vnote = _value_of(store, rows, m, period, ratings)
-                kp = key_pos[m.key]
-                tgt = targets.exact[rows, kp]
-                for cov, s_sum, s_mean in zip(
-                    targets.covered, targets.sub_sum, targets.sub_mean, strict=True
-                ):
-                    use = np.isnan(tgt) & cov[rows, kp]
-                    sub = s_sum if m.measure.agg == "sum" else s_mean
-                    tgt = np.where(use, sub[rows, kp], tgt)
-                partial = targets.partial[rows, kp]
-                tgt = np.where(np.isnan(tgt), _default_target(m, plan, period), tgt)
-                if partial.any():
-                    vnote[partial] = join_notes(
-                        vnote[partial], np.full(partial.sum(), NOTE_PARTIAL_TARGETS, dtype=object)
-                    )
-                actual[:, j] = value
-                target[:, j] = tgt
-                note[:, j] = vnote
-            table.blocks.append(
-                MetricBlock(
-                    plan=plan,
-                    emp=rows,
-                    period_pos=np.full(len(rows), pos, dtype=np.int64),
-                    days=days[rows],
-                    actual=actual,
-                    target=target,
-                    note=note,
-                )
-            )
+        for block, rows in zip(table.blocks, spans, strict=True):
+            _fill_period(
+                block, rows[pos], period, store=store, targets=targets, ratings=ratings,
+                key_pos=key_pos,
+            )  # fmt: skip
     return table
 
 

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, PlanError
-from .metrics import MetricBlock, empty_frame, join_notes, type_frame
+from .frames import Coded, distinct, empty_frame, join_text, label_codes, row_codes, type_frame
+from .metrics import MetricBlock
 from .plans import Plan
 
 #: Values within this distance below a knot (curve point, band or gate minimum) count as
@@ -111,18 +112,28 @@ def curve_score(
     n = len(xs)
     nan = np.isnan(a)
     safe = np.where(nan, 0.0, a)
-    j = np.searchsorted(xs, safe + KNOT_TOLERANCE, side="right")
-    lo = np.clip(j - 1, 0, n - 1)
-    hi = np.clip(j, 0, n - 1)
+    # j = number of points with x <= a (np.searchsorted side="right"), counted point by point:
+    # faster than a binary search for the handful of points a curve has
+    reach = safe + KNOT_TOLERANCE
+    j = np.zeros(a.shape, dtype=np.intp)
+    for x in xs:
+        j += reach >= x
+    # the segment from point j - 1 to point j, as small tables looked up by j; the points of
+    # a jump (equal x) are counted together, so x rises strictly inside a segment
+    lo = np.clip(np.arange(n + 1) - 1, 0, n - 1)
+    hi = np.clip(np.arange(n + 1), 0, n - 1)
     if step:
-        out = ys[lo]
+        out = np.take(ys[lo], j)
     else:
         dx = xs[hi] - xs[lo]
         with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.where(dx > 0, (safe - xs[lo]) / np.where(dx > 0, dx, 1.0), 0.0)
-        out = ys[lo] + (ys[hi] - ys[lo]) * np.clip(frac, 0.0, 1.0)
-    out = np.where(j == 0, ys[0], out)
-    out = np.where(j >= n, ys[-1], out)
+            frac = (safe - np.take(xs[lo], j)) / np.take(np.where(dx > 0, dx, 1.0), j)
+        out = np.take(ys[lo], j) + np.take(ys[hi] - ys[lo], j) * np.clip(frac, 0.0, 1.0)
+        # before the first and after the last point the slope is 0, so the sum is the end
+        # value, unless that is -0.0 (-0.0 + 0.0 is 0.0) or infinite: then set it
+        ends = ys[[0, -1]]
+        if not np.isfinite(ends).all() or (np.signbit(ends) & (ends == 0)).any():
+            out = np.where(j == 0, ys[0], np.where(j == n, ys[-1], out))
     return np.where(nan, np.nan, out)
 
 
@@ -180,13 +191,24 @@ def rating_band(composite: Any, *, plan: Plan) -> np.ndarray:
     numpy.ndarray of object
         Band names; None where the composite is NaN.
     """
+    codes, names = band_codes(composite, plan=plan)
+    return names[codes]
+
+
+def band_codes(composite: Any, *, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rating_band` as codes into band names (the last name, None, for no band).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+    names : numpy.ndarray of object
+    """
     c = np.asarray(composite, dtype=np.float64)
     bands = sorted(plan.rating_bands, key=lambda b: b.min_composite)
     mins = np.array([b.min_composite for b in bands])
     names = np.array([b.band for b in bands] + [None], dtype=object)
     pos = np.searchsorted(mins, np.where(np.isnan(c), 0.0, c) + KNOT_TOLERANCE, side="right") - 1
-    pos = np.where(np.isnan(c) | (pos < 0), len(bands), pos)
-    return names[pos]
+    return np.where(np.isnan(c) | (pos < 0), len(bands), pos), names
 
 
 def gate_check(achievement: np.ndarray, *, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -207,23 +229,26 @@ def gate_check(achievement: np.ndarray, *, plan: Plan) -> tuple[np.ndarray, np.n
     n = ach.shape[0]
     failed = np.full(n, "", dtype=object)
     detail = np.full(n, "", dtype=object)
+    passed = np.ones(n, dtype=bool)
     keys = plan.metric_keys
     for g in plan.gates:
         a = ach[:, keys.index(g.metric)]
         bad = ~(a + KNOT_TOLERANCE >= g.min_achievement)
         if not bad.any():
             continue
-        why = np.full(n, "", dtype=object)
-        why[bad] = np.where(
-            np.isnan(a[bad]),
+        passed &= ~bad
+        rows = np.flatnonzero(bad)
+        why = np.where(
+            np.isnan(a[rows]),
             f"{g.key} (no data for gate metric {g.metric})",
             f"{g.key} ({g.metric} achievement "
-            + _fmt(a[bad], ".2f")
+            + _fmt(a[rows], ".2f")
             + f" < {g.min_achievement:.2f})",
         )
-        failed = np.where(bad, np.where(failed == "", g.key, failed + "," + g.key), failed)
-        detail = np.where(bad, np.where(detail == "", why, detail + "; " + why), detail)
-    return failed == "", failed, detail
+        f, d = failed[rows], detail[rows]
+        failed[rows] = np.where(f == "", g.key, f + "," + g.key)
+        detail[rows] = np.where(d == "", why, d + "; " + why)
+    return passed, failed, detail
 
 
 def _fmt(values: Any, spec: str) -> np.ndarray:
@@ -283,36 +308,49 @@ def block_achievement(block: MetricBlock) -> np.ndarray:
     return achievement(block.actual, block.target, direction[None, :])
 
 
-def score_notes(
-    note: np.ndarray, target: np.ndarray, arrays: ScoreArrays, *, plan: Plan
-) -> np.ndarray:
-    """Metric notes plus what scoring adds: bad targets, dropped metrics, re-normalised weights."""
-    out = np.array(note, dtype=object)  # a copy
+def score_notes(note: Coded, target: np.ndarray, arrays: ScoreArrays, *, plan: Plan) -> Coded:
+    """Metric notes plus what scoring adds: bad targets, dropped metrics, re-normalised weights.
+
+    The notes of a person-period depend only on its row of metric notes, of targets not
+    above zero and of scored metrics; they are written once per distinct such row (a few
+    dozen among tens of thousands of people), not once per row.
+
+    Parameters
+    ----------
+    note : Coded
+        ``(n, k)`` codes into the notes of the metric values.
+    target : numpy.ndarray (n, k)
+    arrays : ScoreArrays
+    plan : Plan
+
+    Returns
+    -------
+    Coded
+        ``(n, k)`` codes into the full notes.
+    """
+    codes = np.asarray(note.codes)
+    n, k = codes.shape
     scored = ~np.isnan(arrays.score)
-    bad_target = ~(np.asarray(target, dtype=np.float64) > 0)
-    if bad_target.any():
-        out[bad_target] = join_notes(out[bad_target], np.full(bad_target.sum(), NOTE_BAD_TARGET))
-    dropped = ~scored
-    none = ~scored.any(axis=1)
-    some = dropped.any(axis=1) & ~none
-    if some.any():
-        rows = np.flatnonzero(some)
-        sub_dropped = dropped[rows]
-        keys = plan.metric_keys
-        names = np.full(len(rows), "", dtype=object)
-        for j, key in enumerate(keys):
-            col = sub_dropped[:, j]
-            names = np.where(col, np.where(names == "", key, names + ", " + key), names)
-        w0 = np.array([f"{m.weight:g}" for m in plan.metrics], dtype=object)
-        renorm = (
-            "weight re-normalised from " + w0[None, :] + " (not scored: " + names[:, None] + ")"
-        )
-        add = np.where(sub_dropped, NOTE_DROPPED, renorm)
-        out[rows] = join_notes(out[rows], add)
-    if none.any():
-        rows = np.flatnonzero(none)
-        out[rows] = join_notes(out[rows], np.full(out[rows].shape, NOTE_NONE_SCORED, dtype=object))
-    return out
+    bad = ~(np.asarray(target, dtype=np.float64) > 0)
+    pattern, first = distinct(row_codes(codes), row_codes(bad), row_codes(scored))
+    labels = []
+    keys = plan.metric_keys
+    w0 = [f"{m.weight:g}" for m in plan.metrics]
+    for r in first.tolist():
+        ok = scored[r]
+        names = ", ".join(key for key, s in zip(keys, ok, strict=True) if not s)
+        for j in range(k):
+            if not ok.any():
+                extra = NOTE_NONE_SCORED
+            elif ok.all():
+                extra = ""
+            elif not ok[j]:
+                extra = NOTE_DROPPED
+            else:
+                extra = f"weight re-normalised from {w0[j]} (not scored: {names})"
+            base = str(note.labels[codes[r, j]])
+            labels.append(join_text(base, NOTE_BAD_TARGET if bad[r, j] else "", extra))
+    return Coded(pattern[:, None] * k + np.arange(k), np.array(labels, dtype=object))
 
 
 def score_block(block: MetricBlock) -> ScoreArrays:
@@ -400,6 +438,8 @@ def score_metrics(values: pd.DataFrame, *, plans: Mapping[str, Plan]) -> pd.Data
         else np.full(n, "", dtype=object)
     )
     out_note = note.copy()
+    note_codes, note_labels = label_codes(note)
+    note_labels = np.append(note_labels, "")  # the note of a metric missing from the frame
     role_codes, roles = pd.factorize(values["role"])
     for r, role in enumerate(roles):
         plan = _plan_for(role, plans, "metric values")
@@ -412,9 +452,10 @@ def score_metrics(values: pd.DataFrame, *, plans: Mapping[str, Plan]) -> pd.Data
         direction[idx] = dirs.astype(object)[mpos]
         for c in cols:
             cols[c][idx] = getattr(arrays, c)[row, mpos]
-        nmat = np.full(arrays.score.shape, "", dtype=object)
-        nmat[row, mpos] = note[idx]
-        out_note[idx] = score_notes(nmat, mats["target"], arrays, plan=plan)[row, mpos]
+        nmat = np.full(arrays.score.shape, len(note_labels) - 1, dtype=np.int64)
+        nmat[row, mpos] = note_codes[idx]
+        notes = score_notes(Coded(nmat, note_labels), mats["target"], arrays, plan=plan)
+        out_note[idx] = notes.labels[notes.codes[row, mpos]]
     frame = pd.DataFrame(
         {
             "employee_id": values["employee_id"].to_numpy(),

@@ -260,3 +260,35 @@ def test_stage_functions_chain_to_the_same_numbers(plans):
     assert len(merged) == len(ev.results) == 6
     np.testing.assert_allclose(merged["composite"], merged["composite_ev"])
     assert (merged["gate_passed"] == merged["gate_passed_ev"]).all()
+
+
+def test_row_order_of_the_input_changes_nothing(sample_dir, plans):
+    """Shuffled input rows give the same frames: sorted by period, employee id and metric."""
+    if not (sample_dir / "employees.csv").exists():
+        pytest.skip("data/sample not generated")
+    ds = load_dataset(sample_dir)
+    periods = ["2026Q2", "2026Q3"]
+    ev = evaluate(ds, plans, periods)
+    frames = {name: getattr(ds, name) for name in TABLES}
+    shuffled = {
+        name: f.sample(frac=1.0, random_state=7).reset_index(drop=True)
+        for name, f in frames.items()
+    }
+    ev2 = evaluate(Dataset.from_frames(**shuffled, source="shuffled"), plans, periods)
+    pd.testing.assert_frame_equal(ev2.results, ev.results)
+    pd.testing.assert_frame_equal(ev2.scores, ev.scores)
+    # the order: period, employee id, then each person's metrics in plan order
+    r, s = ev.results, ev.scores
+    assert r[["period", "employee_id"]].values.tolist() == sorted(
+        r[["period", "employee_id"]].values.tolist()
+    )
+    keys = s[["period", "employee_id"]].drop_duplicates().values.tolist()
+    assert keys == r[["period", "employee_id"]].values.tolist()
+    for (period, emp, role), group in s.groupby(["period", "employee_id", "role"], sort=False):
+        assert group["metric"].tolist() == list(plans[role].metric_keys)
+        mask = (r["period"] == period) & (r["employee_id"] == emp)
+        composite = r.loc[mask, "composite"].iloc[0]
+        if math.isnan(composite):
+            assert group["weighted_score"].isna().all()
+        else:
+            assert group["weighted_score"].sum() == pytest.approx(composite)

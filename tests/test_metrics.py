@@ -101,6 +101,18 @@ def test_sum_mean_last_skip_missing_months():
     assert (out["note"] == "").all()
 
 
+def test_a_year_adds_its_months_in_time_order_whatever_the_row_order():
+    # 1e16 + 1 is 1e16 in floating point: adding the months left to right loses each 1, so
+    # the sum of the year is exactly what Python's left-to-right sum() of the months gives
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    values = [1e16] + [1.0] * 10 + [-1e16]
+    plan = make_plan([metric("s", "sum", "leads", weight=1.0)], period="year")
+    rows = monthly("A", "leads", months, values)
+    for order in (rows, rows[::-1], rows[5:] + rows[:5]):
+        out = metric_values(make_dataset(order), plans={"tester": plan}, periods="2025")
+        assert value_of(out, "s")["actual"] == sum(values) == 0.0
+
+
 def test_missing_actuals_are_nan_with_note_not_zero():
     plan = make_plan(
         [metric("s", "sum", "leads", weight=0.5), metric("r", "sum", "referrals", weight=0.5)]

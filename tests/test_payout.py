@@ -19,6 +19,7 @@ from perfkit.payout import (
     TIER_TARGET,
     check_modifiers,
     compute_payouts,
+    explain,
     lookup_modifiers,
     payout_curve,
     payout_pcts,
@@ -192,3 +193,23 @@ def test_compute_payouts_on_a_frame_of_achievements(plans):
     assert out["payout_amount"].tolist() == [5000.0, 0.0]
     assert out["explanation"].iloc[0].endswith("prorated 50.0%; paid 5,000.00 CNY")
     assert out["explanation"].iloc[1] == "No metric could be scored → no payout; paid 0.00 CNY"
+
+
+def test_explanation_writes_amounts_as_python_formats_them(plans):
+    plan = plans["brand_content"]
+    amounts = np.array(
+        [0.0, 0.5, 7.1, 999.99, 1000.0, 12345.67, 1234567.89, 2.675, 1.005, 999999.995,
+         1e12 + 0.25, 0.125, 123456789012.34, np.nan]
+    )  # fmt: skip
+    n = len(amounts)
+    pay = payout_pcts(np.ones(n), plan=plan, team_result=np.ones(n))
+    text = explain(
+        plan=plan, composite=np.ones(n), band=np.full(n, "B", dtype=object),
+        gate_passed=np.ones(n, dtype=bool), gate_detail=np.full(n, "", dtype=object),
+        team_value=np.ones(n), pay=pay, modifier=np.ones(n), proration=np.ones(n),
+        amount=amounts, currency=np.array(["CNY", "EUR"] * (n // 2), dtype=object),
+    ).to_pylist()  # fmt: skip
+    for sentence, amount, currency in zip(text, amounts, ["CNY", "EUR"] * (n // 2), strict=True):
+        assert sentence.endswith(f"; paid {amount:,.2f} {currency}")
+    assert text[5].endswith("; paid 12,345.67 EUR")
+    assert text[0].startswith("Composite 1.00 (band B) → individual 1.00 (on target) × 70%")

@@ -96,6 +96,36 @@ def test_flat_before_the_first_point():
     )
 
 
+def _curve_by_hand(a, points, step):
+    """The rule of docs/engine.md for one value, written plainly."""
+    if math.isnan(a):
+        return math.nan
+    j = sum(1 for x, _ in points if x <= a + 1e-9)
+    if j == 0:
+        return points[0][1]
+    if j == len(points):
+        return points[-1][1]
+    (x0, y0), (x1, y1) = points[j - 1], points[j]
+    if step:
+        return y0
+    return y0 + (y1 - y0) * min(max((a - x0) / (x1 - x0), 0.0), 1.0)
+
+
+@pytest.mark.parametrize("step", [False, True])
+@pytest.mark.parametrize(
+    "points",
+    [JUMP, [(0.5, 0.0), (0.8, 0.3), (0.8, 0.6), (1.0, 1.0), (1.25, 1.6)], [(1.0, 1.0)],
+     [(0.5, 0.2), (0.5, 0.4), (0.5, 0.9), (1.0, 1.0)], [(0.5, -1.0), (1.0, 1.0), (2.0, -3.5)]],
+)  # fmt: skip
+def test_curve_score_matches_the_rule_value_by_value(points, step, rng):
+    xs = np.array([x for x, _ in points])
+    a = np.concatenate(
+        [rng.uniform(-1, 3, 2000), xs, xs - 5e-10, xs - 2e-9, xs + 1e-12, [np.nan, np.inf]]
+    )
+    expected = [_curve_by_hand(v, points, step) for v in a.tolist()]
+    np.testing.assert_array_equal(curve_score(a, points, step=step), expected)
+
+
 def test_nan_achievement_gives_nan_score():
     assert np.isnan(curve_score([np.nan], JUMP)[0])
 

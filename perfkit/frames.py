@@ -1,0 +1,368 @@
+"""Generic helpers for the engine's frames: text as integer codes, and the typed output frames.
+
+The engine never loops over rows in Python. Text columns with few distinct values (ids,
+periods, metric keys, notes) travel as :class:`Coded` (integer codes into a small array of
+labels) and become pandas ``str`` columns once, at the end, with one Arrow ``take`` each.
+Text built from several inputs (notes, explanation sentences) is written once per distinct
+combination of those inputs (:func:`distinct`), then spread to the rows by code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Output columns that are float64 and bool; every other output column is pandas ``str``.
+FLOAT_COLUMNS = frozenset(
+    {
+        "actual", "target", "achievement", "score", "weight", "weighted_score", "composite",
+        "team_result", "individual_pct", "team_pct", "payout_pct", "modifier", "proration",
+        "target_bonus", "payout_amount",
+    }
+)  # fmt: skip
+BOOL_COLUMNS = frozenset({"gate_passed"})
+
+
+@dataclass(frozen=True, eq=False)
+class Coded:
+    """A text column as integer codes into labels (cheap to build, sort and concatenate).
+
+    Attributes
+    ----------
+    codes : numpy.ndarray of int
+        Position of each row's text in ``labels``; any shape.
+    labels : numpy.ndarray of object or pyarrow.Array
+        The distinct texts (None or NaN for a missing value).
+    cycle : int
+        When above 0, the codes repeat their first ``cycle`` values over and over (a
+        metric key per row of a person's metrics), which builds the text faster.
+    """
+
+    codes: np.ndarray
+    labels: np.ndarray
+    cycle: int = 0
+
+
+# -- text to codes -----------------------------------------------------------------------
+
+
+def arrow_strings(values: Any) -> Any:
+    """The pyarrow ChunkedArray behind an Arrow-backed pandas string Series, else None."""
+    arr = getattr(values, "array", None)
+    data = getattr(arr, "_pa_array", None)
+    if data is None:
+        return None
+    import pyarrow as pa
+
+    return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
+
+
+def codes_against(
+    values: pd.Series | np.ndarray, index: pd.Index, *, dtype: Any = np.int64
+) -> np.ndarray:
+    """Position of each value in ``index`` (``-1`` where absent), hashing each distinct value once.
+
+    Parameters
+    ----------
+    values : Series or array
+        Labels, e.g. two million employee ids. Arrow-backed text is looked up with one
+        Arrow ``index_in`` pass; categorical series use their codes; anything else is
+        factorized first.
+    index : pandas.Index
+        Unique labels to look the values up in.
+    dtype : numpy integer dtype or None
+        Of the result; None keeps the lookup's own (int32 for Arrow text, else int64),
+        which spares a copy of a long column.
+
+    Returns
+    -------
+    numpy.ndarray of int
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    data = arrow_strings(s)
+    if data is not None and len(index) and index.inferred_type == "string":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        known = arrow_strings(index)
+        if known is None:
+            known = pa.array(np.asarray(index, dtype=object), type=data.type, from_pandas=True)
+        else:
+            known = known.combine_chunks().cast(data.type)
+        found = pc.index_in(data, value_set=known, skip_nulls=True).fill_null(-1).to_numpy()
+        return found if dtype is None else found.astype(dtype, copy=False)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        lookup = index.get_indexer(s.cat.categories)
+    else:
+        codes, uniques = pd.factorize(s)
+        lookup = index.get_indexer(uniques)
+    lookup = np.append(lookup, -1).astype(dtype or np.int64)  # code -1 (missing) -> -1
+    return lookup[codes]
+
+
+def label_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of text values and the distinct labels (missing values get code -1).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+    uniques : numpy.ndarray of object
+    """
+    codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else pd.Series(values))
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def distinct(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct combinations of integer key columns, and one row of each.
+
+    Used to write a text (a note, a part of a sentence) once per distinct combination of
+    its inputs instead of once per row.
+
+    Parameters
+    ----------
+    *keys : numpy.ndarray of int
+        Columns of the same length.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Combination of each row, numbered in order of first appearance.
+    first : numpy.ndarray of int64
+        The first row holding each combination.
+    """
+    n = len(keys[0]) if keys else 0
+    cols = [np.asarray(k, dtype=np.int64) for k in keys]
+    lows = [int(c.min()) if n else 0 for c in cols]
+    spans = [int(c.max()) - lo + 1 if n else 1 for c, lo in zip(cols, lows, strict=True)]
+    if float(np.prod(spans, dtype=np.float64)) < 2.0**62:  # one integer per combination
+        packed = np.zeros(n, dtype=np.int64)
+        for c, lo, span in zip(cols, lows, spans, strict=True):
+            packed *= span
+            packed += c - lo
+        code, uniq = pd.factorize(packed)
+    else:  # renumber column by column so the numbers stay small
+        code, uniq = np.zeros(n, dtype=np.int64), [0]
+        for c in cols:
+            kc, ku = pd.factorize(c)
+            code, uniq = pd.factorize(code * len(ku) + kc)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[code[::-1]] = np.arange(n - 1, -1, -1)
+    return code.astype(np.int64, copy=False), first
+
+
+def row_codes(matrix: np.ndarray) -> np.ndarray:
+    """An integer per row of an integer or boolean matrix; equal rows get equal integers.
+
+    Rows are read as numbers in base (range of values) when that fits in 62 bits, else
+    numbered by :func:`numpy.unique`.
+
+    Returns
+    -------
+    numpy.ndarray of int64 (rows,)
+    """
+    m = np.asarray(matrix)
+    n, k = m.shape
+    if n == 0 or k == 0:
+        return np.zeros(n, dtype=np.int64)
+    lo, hi = int(m.min()), int(m.max())
+    base = hi - lo + 1
+    if base**k >= 2**62:
+        return np.unique(m, axis=0, return_inverse=True)[1].ravel().astype(np.int64)
+    key = m[:, 0].astype(np.int64) - lo
+    for j in range(1, k):
+        key *= base
+        key += m[:, j]
+        key -= lo
+    return key
+
+
+def join_text(*parts: str) -> str:
+    """One note from several: the non-empty ones joined with ``"; "``."""
+    return "; ".join(p for p in parts if p)
+
+
+# -- codes to text -----------------------------------------------------------------------
+
+
+def arrow_text(values: Any) -> Any:
+    """An Arrow large_string array of text values (None/NaN become nulls)."""
+    import pyarrow as pa
+
+    values = np.asarray(values)
+    if values.dtype == object:
+        return pa.array(values, type=pa.large_string(), from_pandas=True)
+    return pa.array(values).cast(pa.large_string())  # numpy StringDType or unicode
+
+
+def text_take(codes: np.ndarray, labels: Any) -> Any:
+    """``labels[codes]`` as an Arrow large_string array, by one Arrow ``take``."""
+    import pyarrow as pa
+
+    lab = labels if isinstance(labels, pa.Array) else arrow_text(np.asarray(labels, dtype=object))
+    return lab.take(pa.array(np.asarray(codes, dtype=np.int64).ravel()))
+
+
+def text_from_codes(codes: np.ndarray, labels: np.ndarray, *, cycle: int = 0) -> Any:
+    """A pandas ``str`` array of ``labels[codes]``, built by one Arrow ``take``.
+
+    With ``cycle`` (see :class:`Coded`) the first ``cycle`` texts are repeated instead.
+    """
+    codes = np.asarray(codes).ravel()
+    if cycle and len(codes) % cycle == 0 and len(codes) > cycle:
+        once = text_take(codes[:cycle], labels)
+        if once.null_count == 0:
+            return pd.array(_repeat_text(once, len(codes) // cycle), dtype="str")
+    return pd.array(text_take(codes, labels), dtype="str")
+
+
+def _repeat_text(text: Any, times: int) -> Any:
+    """An Arrow large_string array repeated ``times`` times, end to end."""
+    import pyarrow as pa
+
+    k = len(text)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + k + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    size = int(offsets[-1] - offsets[0])
+    starts = np.empty(k * times + 1, dtype=np.int64)
+    grid = starts[:-1].reshape(times, k)
+    grid[:] = np.arange(times, dtype=np.int64)[:, None] * size
+    grid += offsets[:-1] - offsets[0]
+    starts[-1] = times * size
+    return pa.LargeStringArray.from_buffers(
+        k * times, pa.py_buffer(starts), pa.py_buffer(np.tile(data, times))
+    )
+
+
+def _merge(values: list[Any]) -> Any:
+    """Concatenate one column's parts (arrays, Arrow arrays, or :class:`Coded`)."""
+    if len(values) == 1:
+        v = values[0]
+        return Coded(v.codes.ravel(), v.labels, v.cycle) if isinstance(v, Coded) else v
+    if hasattr(values[0], "to_pylist"):  # Arrow text, e.g. explanations
+        import pyarrow as pa
+
+        return pa.concat_arrays([v.cast(pa.large_string()) for v in values])
+    if not isinstance(values[0], Coded):
+        if any(isinstance(v, np.ndarray) and v.dtype == object for v in values):
+            values = [np.asarray(v, dtype=object) for v in values]
+        return np.concatenate(values)
+    first = values[0].labels
+    if all(v.labels is first for v in values):
+        return Coded(np.concatenate([v.codes.ravel() for v in values]), first)
+    offsets = np.cumsum([0] + [len(v.labels) for v in values[:-1]])
+    codes = np.concatenate([v.codes.ravel() + o for v, o in zip(values, offsets, strict=True)])
+    return Coded(codes, np.concatenate([np.asarray(v.labels, dtype=object) for v in values]))
+
+
+def sort_order(parts: list[dict[str, Any]]) -> np.ndarray | None:
+    """The order sorting the rows of ``parts`` by their ``_p, _r, _m`` keys (stable).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        None when the rows are in order already.
+    """
+    p = np.concatenate([x["_p"] for x in parts]).astype(np.int64)
+    r = np.concatenate([x["_r"] for x in parts]).astype(np.int64)
+    m = np.concatenate([x["_m"] for x in parts]).astype(np.int64)
+    key = (p * (int(r.max(initial=0)) + 1) + r) * (int(m.max(initial=0)) + 1) + m
+    return None if bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
+
+
+def expand_order(order: np.ndarray | None, sizes: np.ndarray) -> np.ndarray | None:
+    """Order of detail rows when each row ``i`` of an ordered frame stands for ``sizes[i]``
+    consecutive detail rows (a person-period's metric scores).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        None when ``order`` is None.
+    """
+    if order is None:
+        return None
+    sizes = np.asarray(sizes, dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    lengths = sizes[order]
+    shift = starts[order] - (np.cumsum(lengths) - lengths)
+    return np.repeat(shift, lengths) + np.arange(int(lengths.sum()))
+
+
+def long_frame(
+    parts: list[dict[str, Any]], columns: list[str], *, order: Any = "keys"
+) -> pd.DataFrame:
+    """Concatenate column dicts, put the rows in order, type the columns.
+
+    Each part maps column names to equally long columns (numpy arrays, Arrow text arrays or
+    :class:`Coded`) and, to be sorted here, the sort keys ``_p`` (period position), ``_r``
+    (employee id rank) and ``_m`` (metric position). Text columns given as :class:`Coded`
+    are reordered as integer codes and turned into pandas ``str`` arrays once, at the end.
+
+    Parameters
+    ----------
+    parts : list of dict
+    columns : list of str
+    order : "keys", None or numpy.ndarray
+        ``"keys"``: sort by ``_p, _r, _m`` (:func:`sort_order`); None: the rows are in order;
+        an array: this order (e.g. from :func:`expand_order`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``columns`` in order, with a RangeIndex.
+    """
+    if not parts:
+        return empty_frame(columns)
+    if isinstance(order, str):
+        order = sort_order(parts)
+    out = {}
+    for c in columns:
+        col = _merge([x[c] for x in parts])
+        if isinstance(col, Coded):
+            if order is None:
+                out[c] = text_from_codes(col.codes, col.labels, cycle=col.cycle)
+            else:
+                out[c] = text_from_codes(col.codes[order], col.labels)
+        elif hasattr(col, "to_pylist"):
+            out[c] = pd.array(col if order is None else col.take(order), dtype="str")
+        else:
+            out[c] = typed_column(c, col if order is None else col[order])
+    n = len(next(iter(out.values()))) if out else 0
+    # the numeric columns are new arrays: the frame takes them as they are, without
+    # gathering them into one block (a copy), unless two are views of one array
+    bases = [
+        id(v.base if v.base is not None else v) for v in out.values() if isinstance(v, np.ndarray)
+    ]
+    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=len(set(bases)) < len(bases))
+
+
+def typed_column(name: str, values: Any) -> Any:
+    """One output column with its documented dtype: float64, bool or pandas ``str``."""
+    if name in FLOAT_COLUMNS:
+        return np.asarray(values, dtype=np.float64)
+    if name in BOOL_COLUMNS:
+        return np.asarray(values, dtype=bool)
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.to_numpy(dtype=object, na_value=None)
+    if isinstance(values, np.ndarray) and values.dtype == object and len(values) > 1000:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return text_from_codes(codes, np.asarray(uniques, dtype=object))
+    if isinstance(values, np.ndarray) and values.dtype.kind == "T":  # numpy StringDType
+        return pd.array(arrow_text(values), dtype="str")
+    return pd.array(values, dtype="str")
+
+
+def type_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give the engine's output columns their documented dtypes (text as pandas ``str``)."""
+    return pd.DataFrame(
+        {c: typed_column(c, frame[c]) for c in frame.columns}, index=pd.RangeIndex(len(frame))
+    )
+
+
+def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
+    """An empty frame with the engine's column dtypes."""
+    return type_frame(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}))
