@@ -1,0 +1,1327 @@
+"""Engine speed benchmark: ``perfkit.evaluate`` against a plain-Python loop and a numpy floor.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_engine.py                 # 20,000 people x 12 months
+    .venv/bin/python benchmarks/bench_engine.py --people 500    # smoke run, a few seconds
+
+What it does
+------------
+1. Builds, in memory and from a fixed seed, a synthetic data set: ``--people`` employees of
+   one role, ``--months`` months (ending 2026-12) of 10 raw metrics (about 2.4 million
+   actuals rows at the defaults), quarterly manager ratings (some with a second rater),
+   per-person quarterly targets for one metric, joiners and leavers, and a few modifiers.
+   The plan has 10 metrics that use every measure (sum, mean, last, two ratios, growth
+   against the previous period, a manager rating), a lower-is-better metric, a named curve
+   with a jump, a metric cap, a gate and a 30% team component.
+2. Times ``perfkit.evaluate`` over the four quarters of 2026 (best of ``--repeat``) and
+   measures its peak memory, in a fresh process.
+3. Recomputes every payout with a plain-Python reference loop over dictionaries (written
+   here, from the documented rules, independently of the engine) and checks that the two
+   agree to the cent for every (person, quarter). Any mismatch exits with status 1. The loop
+   is timed from the same Dataset frames as the engine: reading them into its per-person
+   dictionaries (``zip`` over ``.tolist()`` of the columns) counts in its time.
+4. Times a minimal numpy "floor" from the same frames: integer codes (one hashing pass per
+   text column), ``np.bincount`` roll-ups, ``np.interp`` curves, a weighted sum and the
+   payout curve: the least work any implementation must do.
+5. Prints the figures next to the goals (<= 2 s, <= 1.5 GB, >= 20x the loop, <= 3x the
+   floor). The goals are informational: only mismatched payouts fail the run.
+
+The engine and the floor run, taking turns, in one fresh process started from a fork server;
+the loop runs in another, so its memory does not show in the engine's peak. The rules the
+loop follows are those of ``docs/engine.md``, including its knot tolerance (a value less than
+1e-9 below a curve point or gate minimum reaches it) and its cent rounding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import math
+import multiprocessing as mp
+import os
+import platform
+import pstats
+import resource
+import sys
+import time
+import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from perfkit.periods import Period, month_label, parse_period
+from perfkit.plans import Plan
+
+SEED = 20260401
+ROLE = "bench_marketer"
+CURRENCY = "CNY"
+#: The data end with this month (December 2026); the four quarters of 2026 are evaluated.
+LAST_MONTH = 2026 * 12 + 11
+
+#: Raw metrics in the actuals, in the order of the metric codes.
+RAW = (
+    "leads",
+    "ad_impressions",
+    "ad_clicks",
+    "ad_spend",
+    "web_unique_visitors",
+    "search_rank",
+    "market_share",
+    "channel_sales",
+    "content_reach",
+    "content_engagements",
+)
+RAW_CODE = {name: i for i, name in enumerate(RAW)}
+RATING_NAME = "collaboration"
+#: Values this close below a knot (curve point, gate minimum) reach it (docs/engine.md).
+KNOT_TOLERANCE = 1e-9
+
+#: The Dataset frames every contender starts from.
+FRAMES = ("employees", "actuals", "targets", "ratings", "modifiers")
+
+#: goal: (limit, unit); the speed-up must reach its limit, the others stay within theirs
+GOALS = {
+    "wall": (2.0, "s"),
+    "memory": (1500.0, "MB"),
+    "speedup": (20.0, "x"),
+    "floor": (3.0, "x"),
+}
+
+
+# ---------------------------------------------------------------------------------------
+# The plan
+# ---------------------------------------------------------------------------------------
+def _metric(key: str, unit: str, measure: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    kind = "qualitative" if measure["agg"] == "rating" else "quantitative"
+    return {
+        "key": key,
+        "label": key.replace("_", " ").capitalize(),
+        "label_zh": key,
+        "unit": unit,
+        "kind": kind,
+        "measure": measure,
+        **kw,
+    }
+
+
+def bench_plan() -> Plan:
+    """The 10-metric plan the benchmark evaluates (every measure, curve and payout feature)."""
+    metrics = [
+        _metric(
+            "leads",
+            "count",
+            {"agg": "sum", "source": "leads"},
+            target=450,
+            threshold=360,
+            stretch=600,
+            weight=0.15,
+        ),
+        _metric(
+            "ad_ctr",
+            "percent",
+            {"agg": "ratio", "source": "ad_clicks", "denominator": "ad_impressions"},
+            target=0.02,
+            threshold=0.014,
+            stretch=0.028,
+            weight=0.10,
+        ),
+        _metric(
+            "cost_per_lead",
+            "currency",
+            {"agg": "ratio", "source": "ad_spend", "denominator": "leads"},
+            direction="lower",
+            target=120,
+            threshold=150,
+            stretch=95,
+            weight=0.10,
+        ),
+        _metric(
+            "search_rank",
+            "rank",
+            {"agg": "mean", "source": "search_rank"},
+            direction="lower",
+            target=5,
+            threshold=8,
+            stretch=3,
+            cap=1.3,
+            weight=0.10,
+        ),
+        _metric(
+            "market_share",
+            "percent",
+            {"agg": "last", "source": "market_share", "scale": 100.0},
+            target=12,
+            threshold=10,
+            stretch=14,
+            weight=0.10,
+        ),
+        _metric(
+            "traffic_growth",
+            "percent",
+            {
+                "agg": "growth",
+                "source": "web_unique_visitors",
+                "of": "sum",
+                "baseline": "previous_period",
+            },
+            target=0.05,
+            threshold=0.01,
+            stretch=0.10,
+            weight=0.10,
+        ),
+        _metric(
+            "channel_sales",
+            "currency",
+            {"agg": "sum", "source": "channel_sales"},
+            target=3_000_000,
+            curve="sales_tiers",
+            weight=0.10,
+        ),
+        _metric(
+            "engagement_rate",
+            "percent",
+            {"agg": "ratio", "source": "content_engagements", "denominator": "content_reach"},
+            target=0.04,
+            threshold=0.03,
+            stretch=0.055,
+            weight=0.10,
+        ),
+        _metric(
+            "content_reach",
+            "count",
+            {"agg": "mean", "source": "content_reach"},
+            target=50_000,
+            stretch=65_000,
+            weight=0.05,
+        ),
+        _metric(
+            RATING_NAME,
+            "score",
+            {"agg": "rating", "source": RATING_NAME},
+            target=3.5,
+            threshold=2.5,
+            stretch=4.5,
+            weight=0.10,
+        ),
+    ]
+    return Plan.model_validate(
+        {
+            "role": ROLE,
+            "name": "Benchmark marketer",
+            "name_zh": "基准测试",
+            "version": "bench",
+            "currency": CURRENCY,
+            "period": "quarter",
+            "metrics": metrics,
+            "curves": {
+                # a jump at 0.8 (0.3 -> 0.6), then an accelerator above target
+                "sales_tiers": {
+                    "points": [[0.5, 0.0], [0.8, 0.3], [0.8, 0.6], [1.0, 1.0], [1.25, 1.6]]
+                }
+            },
+            "rating_bands": [
+                {"band": "S", "min_composite": 1.25, "guideline_share": 0.05},
+                {"band": "A", "min_composite": 1.08, "guideline_share": 0.20},
+                {"band": "B", "min_composite": 0.92, "guideline_share": 0.50},
+                {"band": "C", "min_composite": 0.70, "guideline_share": 0.20},
+                {"band": "D", "min_composite": 0.0, "guideline_share": 0.05},
+            ],
+            "gates": [{"key": "leads_floor", "metric": "leads", "min_achievement": 0.6}],
+            "payout": {
+                "curve": {
+                    "threshold": 0.7,
+                    "threshold_payout": 0.5,
+                    "target": 1.0,
+                    "target_payout": 1.0,
+                    "stretch": 1.3,
+                    "stretch_payout": 1.8,
+                    "cap": 1.7,  # bites above a composite of about 1.26
+                },
+                "team_share": 0.3,
+                "team_measure": "composite",
+                "person_cap": 1.6,  # bites for the best with a team doing well or a modifier
+                "modifier_min": 0.9,
+                "modifier_max": 1.1,
+                "proration": "days",
+            },
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The synthetic data set, as integer-coded numpy arrays
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Synth:
+    """The synthetic data set as arrays; ``dataset()`` turns it into perfkit frames.
+
+    Month codes count from ``first_month`` (a month index, ``year * 12 + month - 1``);
+    quarter codes index ``quarters`` (the evaluated quarters).
+    """
+
+    people: int
+    first_month: int
+    months: int
+    quarters: tuple[Period, ...]
+    team: np.ndarray  # int, per person
+    hire: np.ndarray  # datetime64[D]
+    leave: np.ndarray  # datetime64[D], NaT while employed
+    annual: np.ndarray  # float, annual target bonus
+    a_person: np.ndarray  # actuals rows
+    a_month: np.ndarray
+    a_metric: np.ndarray
+    a_value: np.ndarray
+    r_person: np.ndarray  # ratings rows
+    r_quarter: np.ndarray
+    r_rater: np.ndarray  # -1: the manager, else a peer's person code
+    r_value: np.ndarray
+    t_person: np.ndarray  # leads targets, one per (person, quarter) at most
+    t_quarter: np.ndarray
+    t_value: np.ndarray
+    m_person: np.ndarray  # modifiers
+    m_quarter: np.ndarray
+    m_value: np.ndarray
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [month_label(self.first_month + i) for i in range(self.months)]
+
+    def employee_ids(self) -> np.ndarray:
+        return np.array([f"E{i:06d}" for i in range(self.people)], dtype=object)
+
+    def team_ids(self) -> np.ndarray:
+        return np.array([f"T{i:05d}" for i in range(int(self.team.max()) + 1)], dtype=object)
+
+
+def _month_start(index: int) -> np.datetime64:
+    return np.datetime64(f"{month_label(index)}-01", "D")
+
+
+def make_synth(people: int, months: int, seed: int = SEED) -> Synth:
+    """Generate the synthetic data set (vectorized, deterministic for a seed).
+
+    About 6% of people join and 5% leave during the data; a few join on the first day of a
+    quarter or leave on its last day (the inclusive edges of proration). About 0.3% of
+    actuals rows are missing at random, and whole (person, quarter) blocks of one metric are
+    missing now and then so that metrics drop out and weights are renormalised.
+    """
+    if months < 3:
+        raise SystemExit("--months must be at least 3 (one quarter)")
+    rng = np.random.default_rng(seed)
+    n, nm, nr = people, months, len(RAW)
+    first = LAST_MONTH - nm + 1
+    quarters = tuple(
+        parse_period(f"2026Q{k}") for k in range(1, 5) if (2026 * 12 + 3 * (k - 1)) >= first
+    )
+
+    # -- people: teams of about ten, hire and leave dates, target bonus ------------------
+    n_teams = max(1, n // 10)
+    team = rng.integers(0, n_teams, n)
+    team[:n_teams] = np.arange(n_teams)  # no empty team
+    day0 = _month_start(first)
+    day_end = _month_start(LAST_MONTH + 1) - np.timedelta64(1, "D")
+    span = int((day_end - day0).astype(int)) + 1
+    hire = np.datetime64("2015-01-01", "D") + rng.integers(0, 3000, n).astype("timedelta64[D]")
+    hire = np.minimum(hire, day0 - np.timedelta64(1, "D"))
+    leave = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    kind = rng.random(n)
+    joiners = kind < 0.06
+    leavers = (kind >= 0.06) & (kind < 0.11)
+    hire[joiners] = day0 + rng.integers(0, span, joiners.sum()).astype("timedelta64[D]")
+    leave[leavers] = day0 + rng.integers(0, span, leavers.sum()).astype("timedelta64[D]")
+    # a few on the exact edges of quarters
+    qstarts = np.array([np.datetime64(q.start, "D") for q in quarters])
+    qends = np.array([np.datetime64(q.end, "D") for q in quarters])
+    j_idx = np.flatnonzero(joiners)[:20]
+    hire[j_idx] = qstarts[np.arange(j_idx.size) % qstarts.size]
+    l_idx = np.flatnonzero(leavers)[:20]
+    leave[l_idx] = qends[np.arange(l_idx.size) % qends.size]
+    annual = rng.choice(np.arange(24_000, 120_001, 6_000), n).astype(float)
+
+    # -- monthly raw actuals on the (person, month) grid ----------------------------------
+    skill = rng.lognormal(0.0, 0.18, n)[:, None]
+
+    def noise(sigma: float) -> np.ndarray:
+        return rng.lognormal(0.0, sigma, (n, nm))
+
+    leads = np.maximum(1, rng.poisson(150 * skill * noise(0.15)))
+    impressions = np.maximum(1000, np.rint(100_000 * noise(0.3)))
+    clicks = rng.binomial(impressions.astype(np.int64), np.clip(0.02 * skill * noise(0.15), 0, 1))
+    spend = np.rint(leads * 120 / np.sqrt(skill) * noise(0.12))
+    trend = rng.normal(1.012, 0.012, n)[:, None] ** np.arange(nm)[None, :]
+    visitors = np.maximum(1, np.rint(20_000 * skill * trend * noise(0.05)))
+    rank = np.clip(np.rint(4 * 5 / skill * noise(0.2)) / 4, 1, 30)  # multiples of 0.25
+    share = 0.12 * skill * noise(0.05)
+    sales = np.rint(1_000_000 * skill * noise(0.2))
+    reach = np.maximum(100, np.rint(50_000 * noise(0.25)))
+    engagements = rng.binomial(reach.astype(np.int64), np.clip(0.04 * skill * noise(0.2), 0, 1))
+    grid = np.stack(
+        [leads, impressions, clicks, spend, visitors, rank, share, sales, reach, engagements],
+        axis=2,
+    ).astype(np.float64)
+    del leads, impressions, clicks, spend, visitors, rank, share, sales, reach, engagements
+
+    # rows present: employed that month, not missing at random, not in a dropped block
+    m_start = np.array([_month_start(first + i) for i in range(nm)])
+    m_end = np.array([_month_start(first + i + 1) - np.timedelta64(1, "D") for i in range(nm)])
+    employed = (hire[:, None] <= m_end[None, :]) & (
+        np.isnat(leave)[:, None] | (leave[:, None] >= m_start[None, :])
+    )
+    keep = np.broadcast_to(employed[:, :, None], (n, nm, nr)).copy()
+    keep &= rng.random((n, nm, nr)) >= 0.003
+    qof = (first + np.arange(nm)) // 3  # quarter number of each month
+    qnum = qof - qof[0]
+    nq_all = int(qnum[-1]) + 1
+    for code, rate in ((RAW_CODE["channel_sales"], 0.01), (RAW_CODE["leads"], 0.004)):
+        gone = rng.random((n, nq_all)) < rate
+        keep[:, :, code] &= ~gone[:, qnum]
+    # a few people with nothing at all in one evaluated quarter: no composite, no payout
+    nq = len(quarters)
+    blank = np.zeros((n, nq), dtype=bool)
+    ghosts = rng.choice(n, max(1, n // 2000), replace=False)
+    blank[ghosts, rng.integers(0, nq, ghosts.size)] = True
+    q_of_month = np.array([(first + i) // 3 for i in range(nm)])
+    for k, q in enumerate(quarters):
+        keep[blank[:, k][:, None] & (q_of_month == q.first // 3)[None, :]] = False
+    p, m, r = np.nonzero(keep)
+    value = grid[p, m, r]
+    del grid, keep
+
+    # -- ratings, targets, modifiers per evaluated quarter --------------------------------
+    q_employed = (hire[:, None] <= qends[None, :]) & (
+        np.isnat(leave)[:, None] | (leave[:, None] >= qstarts[None, :])
+    )
+    rated = q_employed & ~blank & (rng.random((n, nq)) < 0.96)
+    rp, rq = np.nonzero(rated)
+    rv = np.clip(np.rint(rng.normal(3.4, 0.8, rp.size) + (np.log(skill[rp, 0]) * 3)), 1, 5)
+    second = rng.random(rp.size) < 0.2
+    peer = (rp[second] + 1 + rng.integers(0, n - 1, second.sum())) % n if n > 1 else rp[second]
+    r_person = np.concatenate([rp, rp[second]])
+    r_quarter = np.concatenate([rq, rq[second]])
+    r_rater = np.concatenate([np.full(rp.size, -1), peer])
+    r_value = np.concatenate([rv, np.clip(rng.integers(2, 11, second.sum()) / 2, 1, 5)])
+
+    tp, tq = np.nonzero(q_employed & (rng.random((n, nq)) < 0.3))
+    t_value = rng.choice(np.arange(300, 610, 10), tp.size).astype(float)
+    mp_, mq = np.nonzero(q_employed & (rng.random((n, nq)) < 0.01))
+    m_value = rng.choice(np.array([0.9, 0.95, 1.05, 1.1]), mp_.size)
+
+    return Synth(
+        people=n,
+        first_month=first,
+        months=nm,
+        quarters=quarters,
+        team=team,
+        hire=hire,
+        leave=leave,
+        annual=annual,
+        a_person=p.astype(np.int32),
+        a_month=m.astype(np.int16),
+        a_metric=r.astype(np.int8),
+        a_value=value,
+        r_person=r_person,
+        r_quarter=r_quarter,
+        r_rater=r_rater,
+        r_value=r_value.astype(float),
+        t_person=tp,
+        t_quarter=tq,
+        t_value=t_value,
+        m_person=mp_,
+        m_quarter=mq,
+        m_value=m_value,
+    )
+
+
+def _strings(codes: np.ndarray, labels: np.ndarray | list[str]) -> pd.Series:
+    """A text column from integer codes into labels (the dtype perfkit reads text as)."""
+    return pd.Series(np.asarray(labels, dtype=object)[codes], dtype="str")
+
+
+def make_frames(s: Synth) -> dict[str, pd.DataFrame]:
+    """The perfkit input frames (columns and dtypes of docs/data.md) of a synthetic set."""
+    ids = s.employee_ids()
+    teams = s.team_ids()
+    managers = np.array([f"M{i:05d}" for i in range(teams.size)], dtype=object)
+    employees = pd.DataFrame(
+        {
+            "employee_id": _strings(np.arange(s.people), ids),
+            "name": _strings(np.arange(s.people), [f"Person {i}" for i in range(s.people)]),
+            "role": pd.Series([ROLE] * s.people, dtype="str"),
+            "team": _strings(s.team, teams),
+            "manager_id": _strings(s.team, managers),
+            "hire_date": pd.Series(s.hire.astype("datetime64[s]")),
+            "leave_date": pd.Series(s.leave.astype("datetime64[s]")),
+            "annual_target_bonus": s.annual,
+            "currency": pd.Series([CURRENCY] * s.people, dtype="str"),
+        }
+    )
+    actuals = pd.DataFrame(
+        {
+            "employee_id": _strings(s.a_person, ids),
+            "period": _strings(s.a_month, s.month_labels),
+            "metric": _strings(s.a_metric, list(RAW)),
+            "value": s.a_value,
+        }
+    )
+    qlabels = [q.label for q in s.quarters]
+    rater = np.where(s.r_rater < 0, 0, s.r_rater)
+    rater_ids = np.where(s.r_rater < 0, managers[s.team[s.r_person]], ids[rater])
+    ratings = pd.DataFrame(
+        {
+            "employee_id": _strings(s.r_person, ids),
+            "period": _strings(s.r_quarter, qlabels),
+            "metric": pd.Series([RATING_NAME] * s.r_person.size, dtype="str"),
+            "rating": s.r_value,
+            "rater_id": pd.Series(rater_ids, dtype="str"),
+            "comment": pd.Series([""] * s.r_person.size, dtype="str"),
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "employee_id": _strings(s.t_person, ids),
+            "period": _strings(s.t_quarter, qlabels),
+            "metric": pd.Series(["leads"] * s.t_person.size, dtype="str"),
+            "target": s.t_value,
+        }
+    )
+    modifiers = pd.DataFrame(
+        {
+            "employee_id": _strings(s.m_person, ids),
+            "period": _strings(s.m_quarter, qlabels),
+            "modifier": s.m_value,
+            "reason": pd.Series(["benchmark"] * s.m_person.size, dtype="str"),
+        }
+    )
+    return {
+        "employees": employees,
+        "actuals": actuals,
+        "targets": targets,
+        "ratings": ratings,
+        "modifiers": modifiers,
+    }
+
+
+def make_dataset(s: Synth, *, check: bool = True) -> Any:
+    """A :class:`perfkit.io.Dataset` of the synthetic frames, checked as a loaded file would be."""
+    from perfkit.io import Dataset
+
+    frames = make_frames(s)
+    if not check:
+        return Dataset(**frames, source="synthetic benchmark data")
+    return Dataset.from_frames(**frames, source="synthetic benchmark data", check=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Shared small pieces of the rules
+# ---------------------------------------------------------------------------------------
+def round_half_up_cents(x: float) -> float:
+    """``x`` rounded half-up to cents, after rounding ``x * 100`` to 6 decimals so that binary
+    noise cannot decide the cent (the engine's documented rule)."""
+    return math.floor(round(x * 100.0, 6) + 0.5) / 100.0
+
+
+def payout_points(plan: Plan) -> list[tuple[float, float]]:
+    """The payout curve as points (a repeated x is the jump at the threshold)."""
+    c = plan.payout.curve
+    return [
+        (c.threshold, 0.0),
+        (c.threshold, c.threshold_payout),
+        (c.target, c.target_payout),
+        (c.stretch, c.stretch_payout),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# The reference: a plain-Python loop over dictionaries
+# ---------------------------------------------------------------------------------------
+def reference_input(frames: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Read the Dataset frames into one dict per person, with plain Python.
+
+    The columns become Python lists (``.tolist()``) and are walked row by row with ``zip``,
+    as a per-person implementation would read them: employees by id; actuals as month ->
+    raw metric -> value; ratings as (period, rating name) -> rater id -> values; targets as
+    (period, metric) -> value; modifiers as period -> value. This is timed with the loop,
+    because the engine and the floor also start from these frames.
+    """
+    emp = frames["employees"]
+    people: dict[str, dict[str, Any]] = {}
+    for eid, team, hire, leave, annual in zip(
+        emp["employee_id"].tolist(),
+        emp["team"].tolist(),
+        emp["hire_date"].tolist(),
+        emp["leave_date"].tolist(),
+        emp["annual_target_bonus"].tolist(),
+        strict=True,
+    ):
+        people[eid] = {
+            "id": eid,
+            "team": team,
+            "hire": hire.date(),
+            "leave": None if leave is pd.NaT else leave.date(),
+            "annual": annual,
+            "months": {},
+            "ratings": {},
+            "targets": {},
+            "modifiers": {},
+        }
+    act = frames["actuals"]
+    for eid, month, metric, value in zip(
+        act["employee_id"].tolist(),
+        act["period"].tolist(),
+        act["metric"].tolist(),
+        act["value"].tolist(),
+        strict=True,
+    ):
+        people[eid]["months"].setdefault(month, {})[metric] = value
+    rat = frames["ratings"]
+    for eid, label, name, value, rater in zip(
+        rat["employee_id"].tolist(),
+        rat["period"].tolist(),
+        rat["metric"].tolist(),
+        rat["rating"].tolist(),
+        rat["rater_id"].tolist(),
+        strict=True,
+    ):
+        by_rater = people[eid]["ratings"].setdefault((label, name), {})
+        by_rater.setdefault(rater, []).append(value)
+    tgt = frames["targets"]
+    for eid, label, metric, value in zip(
+        tgt["employee_id"].tolist(),
+        tgt["period"].tolist(),
+        tgt["metric"].tolist(),
+        tgt["target"].tolist(),
+        strict=True,
+    ):
+        people[eid]["targets"][(label, metric)] = value
+    mod = frames["modifiers"]
+    for eid, label, value in zip(
+        mod["employee_id"].tolist(), mod["period"].tolist(), mod["modifier"].tolist(), strict=True
+    ):
+        people[eid]["modifiers"][label] = value
+    return list(people.values())
+
+
+def curve_at(points: Any, x: float) -> float:
+    """Piecewise-linear curve through ``points``, flat beyond the ends; at a repeated x the
+    later point holds from that x on; an x within KNOT_TOLERANCE below a point reaches it."""
+    reach = x + KNOT_TOLERANCE
+    if reach < points[0][0]:
+        return points[0][1]
+    i = len(points) - 1
+    while points[i][0] > reach:
+        i -= 1
+    if i == len(points) - 1:
+        return points[i][1]
+    x0, y0 = points[i]
+    x1, y1 = points[i + 1]
+    frac = min(max((x - x0) / (x1 - x0), 0.0), 1.0)
+    return y0 + (y1 - y0) * frac
+
+
+def _roll(person: dict[str, Any], months: list[str], source: str, how: str) -> float | None:
+    values = []
+    for label in months:
+        month = person["months"].get(label)
+        if month is not None and source in month:
+            values.append(month[source])
+    if not values:
+        return None
+    if how == "last":
+        return values[-1]
+    total = 0.0
+    for v in values:
+        total += v
+    return total if how == "sum" else total / len(values)
+
+
+def _metric_value(person: dict[str, Any], spec: dict[str, Any], period: Period) -> float | None:
+    agg = spec["agg"]
+    months = period.months
+    if agg in ("sum", "mean", "last"):
+        value = _roll(person, months, spec["source"], agg)
+    elif agg == "ratio":
+        num = _roll(person, months, spec["source"], "sum")
+        den = _roll(person, months, spec["denominator"], "sum")
+        value = None if num is None or den is None or den == 0 else num / den
+    elif agg == "growth":
+        base_period = period.previous() if spec["baseline"] == "previous_period" else None
+        if base_period is None:
+            base_period = period.same_last_year()
+        cur = _roll(person, months, spec["source"], spec["of"])
+        base = _roll(person, base_period.months, spec["source"], spec["of"])
+        value = None if cur is None or base is None or base == 0 else cur / base - 1.0
+    else:  # rating: mean over raters of each rater's mean
+        by_rater = person["ratings"].get((period.label, spec["source"]))
+        if not by_rater:
+            return None
+        means = [sum(v) / len(v) for v in by_rater.values()]
+        value = sum(means) / len(means)
+    if value is None:
+        return None
+    return value * spec["scale"]
+
+
+def reference_payouts(
+    people: list[dict[str, Any]], plan: Plan, quarters: tuple[Period, ...]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Payout amount and composite per (employee id, quarter label), person by person.
+
+    Written from the documented rules, independently of the engine: plain dictionaries,
+    plain loops, no numpy and no pandas.
+    """
+    specs = []
+    for m in plan.metrics:
+        points, _step = plan.curve_points(m)
+        specs.append(
+            {
+                "key": m.key,
+                "agg": m.measure.agg,
+                "source": m.measure.source,
+                "denominator": m.measure.denominator,
+                "of": m.measure.of,
+                "baseline": m.measure.baseline,
+                "scale": m.measure.scale,
+                "lower": m.direction == "lower",
+                "target": m.target,  # stated per quarter, the period evaluated
+                "weight": m.weight,
+                "points": list(points),
+            }
+        )
+    gates = [(g.metric, g.min_achievement) for g in plan.gates]
+    pay = payout_points(plan)
+    cap = plan.payout.curve.cap
+    team_share = plan.payout.team_share
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for period in quarters:
+        label = period.label
+        start, end, period_days = period.start, period.end, period.days
+        rows = []
+        team_total: dict[str, float] = {}
+        team_count: dict[str, int] = {}
+        for person in people:
+            first = max(person["hire"], start)
+            last = end if person["leave"] is None else min(person["leave"], end)
+            days = (last - first).days + 1
+            if days <= 0:
+                continue
+            weighted = 0.0
+            weights = 0.0
+            achievements: dict[str, float] = {}
+            for spec in specs:
+                value = _metric_value(person, spec, period)
+                if value is None:
+                    continue
+                target = person["targets"].get((label, spec["key"]), spec["target"])
+                ratio = value / target
+                achievement = max(2.0 - ratio if spec["lower"] else ratio, 0.0)
+                achievements[spec["key"]] = achievement
+                weighted += spec["weight"] * curve_at(spec["points"], achievement)
+                weights += spec["weight"]
+            composite = weighted / weights if weights > 0 else None
+            gate_ok = all(
+                achievements.get(key, -1.0) + KNOT_TOLERANCE >= least for key, least in gates
+            )
+            if composite is not None:
+                team_total[person["team"]] = team_total.get(person["team"], 0.0) + composite
+                team_count[person["team"]] = team_count.get(person["team"], 0) + 1
+            rows.append((person, composite, gate_ok, days))
+        for person, composite, gate_ok, days in rows:
+            pct = 0.0
+            if gate_ok and composite is not None:
+                team = person["team"]
+                team_result = team_total[team] / team_count[team]
+                individual = (1 - team_share) * min(curve_at(pay, composite), cap)
+                team_part = team_share * min(curve_at(pay, team_result), cap)
+                modifier = person["modifiers"].get(label, 1.0)
+                pct = min((individual + team_part) * modifier, plan.payout.person_cap)
+            target_bonus = person["annual"] * 3 / 12
+            proration = days / period_days
+            amount = round_half_up_cents(target_bonus * pct * proration)
+            out[(person["id"], label)] = (amount, math.nan if composite is None else composite)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The floor: the least numpy work any implementation must do
+# ---------------------------------------------------------------------------------------
+def _curve(x: np.ndarray, points: Any) -> np.ndarray:
+    """``np.interp`` on a plan curve: a value within KNOT_TOLERANCE below a knot is moved onto
+    it, and the first x of a repeated pair is moved one ulp left so the later point holds."""
+    xs = np.array([p[0] for p in points], dtype=np.float64)
+    ys = np.array([p[1] for p in points], dtype=np.float64)
+    j = np.searchsorted(xs, x + KNOT_TOLERANCE, side="right")
+    knot = xs[np.maximum(j - 1, 0)]
+    x = np.where((j > 0) & (x < knot), knot, x)
+    for i in range(len(xs) - 1):
+        if xs[i] == xs[i + 1]:
+            xs[i] = np.nextafter(xs[i], -np.inf)
+    return np.interp(x, xs, ys)
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The inputs as integer codes: what the floor's arithmetic starts from."""
+
+    people: int
+    team: np.ndarray
+    hire: np.ndarray
+    leave: np.ndarray
+    annual: np.ndarray
+    a_person: np.ndarray
+    a_month: np.ndarray  # month index, year * 12 + month - 1
+    a_metric: np.ndarray  # position in RAW
+    a_value: np.ndarray
+    r_person: np.ndarray
+    r_slot: np.ndarray  # position in the evaluated quarters (-1: none)
+    r_value: np.ndarray
+    t_person: np.ndarray
+    t_slot: np.ndarray
+    t_metric: np.ndarray  # position in the plan's metrics
+    t_value: np.ndarray
+    m_person: np.ndarray
+    m_slot: np.ndarray
+    m_value: np.ndarray
+
+
+def codes_from_synth(s: Synth, plan: Plan) -> Codes:
+    """Integer codes straight from the generator (the floor without any text parsing)."""
+    return Codes(
+        people=s.people,
+        team=s.team,
+        hire=s.hire,
+        leave=s.leave,
+        annual=s.annual,
+        a_person=s.a_person,
+        a_month=s.first_month + s.a_month.astype(np.int64),
+        a_metric=s.a_metric,
+        a_value=s.a_value,
+        r_person=s.r_person,
+        r_slot=s.r_quarter,
+        r_value=s.r_value,
+        t_person=s.t_person,
+        t_slot=s.t_quarter,
+        t_metric=np.full(s.t_person.size, plan.metric_keys.index("leads")),
+        t_value=s.t_value,
+        m_person=s.m_person,
+        m_slot=s.m_quarter,
+        m_value=s.m_value,
+    )
+
+
+def _lookup(values: pd.Series, labels: pd.Index) -> np.ndarray:
+    """Position of each value in ``labels`` (-1 if absent), in one hashing pass.
+
+    Arrow-backed text (how perfkit reads text) is looked up with ``pyarrow.compute.index_in``,
+    the fastest way the engine knows; anything else is factorized, distinct values looked up.
+    """
+    data = getattr(values.array, "_pa_array", None)
+    if data is not None:
+        found = pc.index_in(data, value_set=pa.array(labels.astype(object), type=data.type))
+        return found.fill_null(-1).to_numpy()
+    codes, uniques = pd.factorize(values)
+    return np.append(labels.get_indexer(uniques), -1)[codes]
+
+
+def codes_from_frames(frames: dict[str, pd.DataFrame], plan: Plan, quarters: Any) -> Codes:
+    """Integer codes from the perfkit frames: each text column coded in one hashing pass."""
+    emp = frames["employees"]
+    ids = pd.Index(emp["employee_id"])
+    team, _ = pd.factorize(emp["team"])
+    act = frames["actuals"]
+    mcodes, muniq = pd.factorize(act["period"])
+    month = np.append([int(u[:4]) * 12 + int(u[5:7]) - 1 for u in muniq.astype(object)], -1).astype(
+        np.int64
+    )[mcodes]
+    qindex = pd.Index([q.label for q in quarters])
+    rat = frames["ratings"]
+    rat = rat[rat["metric"] == RATING_NAME]
+    tgt = frames["targets"]
+    mod = frames["modifiers"]
+    return Codes(
+        people=len(emp),
+        team=team,
+        hire=emp["hire_date"].to_numpy().astype("datetime64[D]"),
+        leave=emp["leave_date"].to_numpy().astype("datetime64[D]"),
+        annual=emp["annual_target_bonus"].to_numpy(dtype=np.float64),
+        a_person=_lookup(act["employee_id"], ids),
+        a_month=month,
+        a_metric=_lookup(act["metric"], pd.Index(RAW)),
+        a_value=act["value"].to_numpy(dtype=np.float64),
+        r_person=_lookup(rat["employee_id"], ids),
+        r_slot=_lookup(rat["period"], qindex),
+        r_value=rat["rating"].to_numpy(dtype=np.float64),
+        t_person=_lookup(tgt["employee_id"], ids),
+        t_slot=_lookup(tgt["period"], qindex),
+        t_metric=_lookup(tgt["metric"], pd.Index(plan.metric_keys)),
+        t_value=tgt["target"].to_numpy(dtype=np.float64),
+        m_person=_lookup(mod["employee_id"], ids),
+        m_slot=_lookup(mod["period"], qindex),
+        m_value=mod["modifier"].to_numpy(dtype=np.float64),
+    )
+
+
+def floor_payouts(c: Codes, plan: Plan, quarters: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Payout amounts ``(people, quarters)`` by whole-array numpy operations.
+
+    One ``bincount`` rolls the actuals up per (person, quarter, raw metric); slot 0 is the
+    quarter before the first evaluated one (the growth baseline). Returns the amounts and a
+    mask of the person-quarters with any day employed.
+    """
+    n, nq, nr = c.people, len(quarters), len(RAW)
+    ns = nq + 1
+    slot0 = quarters[0].first // 3 - 1
+    slot = c.a_month // 3 - slot0
+    ok = (slot >= 0) & (slot < ns) & (c.a_person >= 0) & (c.a_metric >= 0)
+    key = ((c.a_person * ns + slot) * nr + c.a_metric)[ok]
+    v = c.a_value[ok]
+    size = n * ns * nr
+    total = np.bincount(key, weights=v, minlength=size).reshape(n, ns, nr)
+    count = np.bincount(key, minlength=size).reshape(n, ns, nr)
+    # `last`: the value of the latest month present, from rows sorted by (key, month)
+    last = np.full(size, np.nan)
+    sel = c.a_metric[ok] == RAW_CODE["market_share"]
+    ks, ms, vs = key[sel], c.a_month[ok][sel], v[sel]
+    order = np.lexsort((ms, ks))
+    ks, vs = ks[order], vs[order]
+    is_last = np.append(ks[1:] != ks[:-1], True)
+    last[ks[is_last]] = vs[is_last]
+    last = last.reshape(n, ns, nr)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sums = np.where(count > 0, total, np.nan)
+        means = sums / count
+        metric_values = []
+        for m in plan.metrics:
+            ms_ = m.measure
+            if ms_.agg == "rating":
+                continue
+            src = RAW_CODE[ms_.source]
+            if ms_.agg == "sum":
+                val = sums[:, 1:, src]
+            elif ms_.agg == "mean":
+                val = means[:, 1:, src]
+            elif ms_.agg == "last":
+                val = last[:, 1:, src]
+            elif ms_.agg == "ratio":
+                den = sums[:, 1:, RAW_CODE[ms_.denominator or ""]]
+                val = np.where(den != 0, sums[:, 1:, src] / den, np.nan)
+            else:  # growth against the previous quarter
+                base = sums[:, :-1, src] if ms_.of == "sum" else means[:, :-1, src]
+                cur = sums[:, 1:, src] if ms_.of == "sum" else means[:, 1:, src]
+                val = np.where(base != 0, cur / base - 1.0, np.nan)
+            metric_values.append(val * ms_.scale)
+        rkey = (c.r_person * nq + c.r_slot)[(c.r_person >= 0) & (c.r_slot >= 0)]
+        rval = c.r_value[(c.r_person >= 0) & (c.r_slot >= 0)]
+        rating = np.bincount(rkey, weights=rval, minlength=n * nq) / np.bincount(
+            rkey, minlength=n * nq
+        )
+    values = np.stack(metric_values + [rating.reshape(n, nq)], axis=2)  # (n, nq, k)
+    keys = [m.key for m in plan.metrics if m.measure.agg != "rating"] + [
+        m.key for m in plan.metrics if m.measure.agg == "rating"
+    ]
+    metrics = [plan.metric(k) for k in keys]
+
+    target = np.broadcast_to(np.array([m.target for m in metrics]), values.shape).copy()
+    tok = (c.t_person >= 0) & (c.t_slot >= 0) & (c.t_metric >= 0)
+    tcol = np.array([keys.index(plan.metric_keys[j]) for j in range(len(keys))])
+    target[c.t_person[tok], c.t_slot[tok], tcol[c.t_metric[tok]]] = c.t_value[tok]
+    ratio = values / target
+    lower = np.array([m.direction == "lower" for m in metrics])
+    achievement = np.maximum(np.where(lower, 2.0 - ratio, ratio), 0.0)
+    present = ~np.isnan(values)
+    score = np.empty_like(achievement)
+    for j, m in enumerate(metrics):
+        score[:, :, j] = _curve(achievement[:, :, j], plan.curve_points(m)[0])
+    weight = np.array([m.weight for m in metrics])
+    w = np.where(present, weight, 0.0)
+    with np.errstate(invalid="ignore"):
+        composite = np.where(present, score, 0.0) @ weight / w.sum(axis=2)
+    gate_ok = np.ones((n, nq), dtype=bool)
+    for g in plan.gates:
+        gate_ok &= achievement[:, :, keys.index(g.metric)] + KNOT_TOLERANCE >= g.min_achievement
+
+    starts = np.array([np.datetime64(q.start, "D") for q in quarters])
+    ends = np.array([np.datetime64(q.end, "D") for q in quarters])
+    first = np.maximum(c.hire[:, None], starts[None, :])
+    lastday = np.where(
+        np.isnat(c.leave)[:, None], ends[None, :], np.minimum(c.leave[:, None], ends)
+    )
+    days = np.clip((lastday - first).astype(np.int64) + 1, 0, None)
+    employed = days > 0
+    has = employed & ~np.isnan(composite)
+    nt = int(c.team.max()) + 1
+    tkey = (c.team[:, None] * nq + np.arange(nq)[None, :])[has]
+    team_mean = np.bincount(tkey, weights=composite[has], minlength=nt * nq) / np.maximum(
+        np.bincount(tkey, minlength=nt * nq), 1
+    )
+    team_result = team_mean.reshape(nt, nq)[c.team]
+
+    pay = payout_points(plan)
+    cap = plan.payout.curve.cap
+    ts = plan.payout.team_share
+    individual = np.minimum(_curve(np.nan_to_num(composite, nan=-1.0), pay), cap)
+    team_part = np.minimum(_curve(team_result, pay), cap)
+    modifier = np.ones((n, nq))
+    mok = (c.m_person >= 0) & (c.m_slot >= 0)
+    modifier[c.m_person[mok], c.m_slot[mok]] = c.m_value[mok]
+    pct = ((1 - ts) * individual + ts * team_part) * modifier
+    pct = np.where(has & gate_ok, np.minimum(pct, plan.payout.person_cap), 0.0)
+    period_days = np.array([q.days for q in quarters])
+    raw = c.annual[:, None] * 3 / 12 * pct * (days / period_days)
+    amount = np.floor(np.round(raw * 100, 6) + 0.5) / 100
+    return amount, employed
+
+
+# ---------------------------------------------------------------------------------------
+# Measuring: each part in a fresh process
+# ---------------------------------------------------------------------------------------
+def _reset_peak_rss() -> bool:
+    """Reset this process's peak resident set (Linux), so the peak seen next is the part's."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _proc_status_mb(field: str) -> float:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return math.nan
+
+
+def _maxrss_mb() -> float:
+    """``getrusage(RUSAGE_SELF).ru_maxrss`` in MB (kilobytes on Linux, bytes on macOS)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024
+
+
+def _frames_mb(frames: dict[str, pd.DataFrame]) -> float:
+    return sum(f.memory_usage(deep=True).sum() for f in frames.values()) / 2**20
+
+
+def _quarter_labels(s: Synth) -> list[str]:
+    return [q.label for q in s.quarters]
+
+
+def part_engine(people: int, months: int, seed: int, repeat: int, profile: bool) -> dict:
+    """Time ``perfkit.evaluate`` and the numpy floor, and measure the engine's peak memory.
+
+    Runs in a fresh process. The first engine run is the one whose peak memory is read
+    (the process's peak RSS is reset just before it). Engine and floor runs then alternate,
+    so that a burst of load from other programs hits both alike.
+    """
+    import perfkit
+    from perfkit.evaluation import evaluate
+
+    synth = make_synth(people, months, seed)
+    labels = _quarter_labels(synth)
+    quarters = synth.quarters
+    t0 = time.perf_counter()
+    dataset = make_dataset(synth)
+    check_time = time.perf_counter() - t0
+    frames = {k: getattr(dataset, k) for k in FRAMES}
+    plan = bench_plan()
+    plans = {ROLE: plan}
+    del synth
+    gc.collect()
+    out: dict[str, Any] = {
+        "actual_rows": len(dataset.actuals),
+        "data_mb": _frames_mb(frames),
+        "calls": "one call",
+        "check_time": check_time,
+        "rss_before_mb": _proc_status_mb("VmRSS"),
+        "rss_reset": _reset_peak_rss(),
+    }
+
+    def run() -> Any:
+        try:
+            return evaluate(dataset, plans, labels)
+        except (TypeError, perfkit.PeriodError):  # no list of periods: one call per quarter
+            out["calls"] = "one call per quarter"
+            return [evaluate(dataset, plans, label) for label in labels]
+
+    times, floor_times, core_times = [], [], []
+    ready = None
+    ev: Any = None
+    for i in range(repeat):
+        ev = None
+        gc.collect()
+        t0 = time.perf_counter()
+        ev = run()
+        times.append(time.perf_counter() - t0)
+        if i == 0:
+            out["maxrss_mb"] = _maxrss_mb()
+            out["hwm_mb"] = _proc_status_mb("VmHWM")
+            ready = codes_from_synth(make_synth(people, months, seed), plan)
+        gc.collect()
+        t0 = time.perf_counter()
+        amount, employed = floor_payouts(codes_from_frames(frames, plan, quarters), plan, quarters)
+        floor_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        floor_payouts(ready, plan, quarters)
+        core_times.append(time.perf_counter() - t0)
+    results = pd.concat([e.results for e in ev]) if isinstance(ev, list) else ev.results
+    keep = ["employee_id", "period", "composite", "gate_passed", "payout_pct", "payout_amount"]
+    out["results"] = pd.DataFrame({c: results[c].to_numpy() for c in keep})
+    out["scores_rows"] = sum(len(e.scores) for e in ev) if isinstance(ev, list) else len(ev.scores)
+    out["times"] = times
+    out["floor_times"] = floor_times
+    out["core_times"] = core_times
+    ids = frames["employees"]["employee_id"].astype(object).to_numpy()
+    out["floor_amounts"] = {
+        (ids[i], quarters[q].label): float(amount[i, q])
+        for i, q in zip(*np.nonzero(employed), strict=True)
+    }
+    del ev, results
+    gc.collect()
+    tracemalloc.start()
+    run()
+    out["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    if profile:
+        gc.collect()
+        prof = cProfile.Profile()
+        prof.enable()
+        run()
+        prof.disable()
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(40)
+        out["profile"] = buf.getvalue()
+    return out
+
+
+def part_reference(people: int, months: int, seed: int, loop_people: int) -> dict:
+    """Time the plain-Python loop: reading the frames into dictionaries, then the payouts.
+
+    Reading is timed for everyone; the payouts on whole teams, all people or about
+    ``loop_people`` (then extrapolated linearly).
+    """
+    synth = make_synth(people, months, seed)
+    dataset = make_dataset(synth)  # the very frames the engine and the floor start from
+    frames = {k: getattr(dataset, k) for k in FRAMES}
+    plan = bench_plan()
+    del dataset
+    gc.collect()
+    t0 = time.perf_counter()
+    everyone = reference_input(frames)
+    read = time.perf_counter() - t0
+    if 0 < loop_people < people:  # a random subset of whole teams (team results stay whole)
+        rng = np.random.default_rng(seed + 1)
+        order = rng.permutation(int(synth.team.max()) + 1)
+        sizes = np.bincount(synth.team)[order]
+        chosen = set(order[: int(np.searchsorted(np.cumsum(sizes), loop_people)) + 1].tolist())
+        subset = [p for i, p in enumerate(everyone) if int(synth.team[i]) in chosen]
+    else:
+        subset = everyone
+    gc.collect()
+    t0 = time.perf_counter()
+    amounts = reference_payouts(subset, plan, synth.quarters)
+    elapsed = time.perf_counter() - t0
+    return {
+        "read": read,
+        "time": elapsed,
+        "people": len(subset),
+        "extrapolated": read + elapsed * people / len(subset),
+        "amounts": amounts,
+    }
+
+
+def _in_fresh_process(ctx: Any, fn: Any, *args: Any) -> Any:
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(fn, *args).result()
+
+
+# ---------------------------------------------------------------------------------------
+# Comparing and reporting
+# ---------------------------------------------------------------------------------------
+def _cents(x: float) -> int:
+    return round(x * 100)
+
+
+def compare(
+    engine: pd.DataFrame, expected: dict[tuple[str, str], float], *, only: set[str] | None = None
+) -> tuple[int, int, list[str]]:
+    """Count (person, quarter) pairs whose payout differs by a cent or more, or is missing.
+
+    Returns the number compared, the number of mismatches, and a few example lines.
+    """
+    got = {
+        (str(e), str(p)): float(a)
+        for e, p, a in zip(
+            engine["employee_id"], engine["period"], engine["payout_amount"], strict=True
+        )
+        if only is None or str(e) in only
+    }
+    bad: list[str] = []
+    for key in sorted(set(got) | set(expected)):
+        a, b = got.get(key), expected.get(key)
+        if a is None or b is None or _cents(a) != _cents(b):
+            bad.append(f"{key[0]} {key[1]}: engine {a}, expected {b}")
+    return len(set(got) | set(expected)), len(bad), bad[:10]
+
+
+def _verdict(value: float, goal: str) -> str:
+    limit, _unit = GOALS[goal]
+    if math.isnan(value):
+        return "n/a"
+    ok = value >= limit if goal == "speedup" else value <= limit
+    return "PASS" if ok else "MISS"
+
+
+def environment() -> list[str]:
+    import pyarrow
+
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return [
+        f"python {platform.python_version()}  numpy {np.__version__}  pandas {pd.__version__}"
+        f"  pyarrow {pyarrow.__version__}",
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({usable} usable), "
+        f"load average {load}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--people", type=int, default=20_000, help="employees (default 20000)")
+    ap.add_argument("--months", type=int, default=12, help="months ending 2026-12 (default 12)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs; best is kept (default 3)")
+    ap.add_argument("--seed", type=int, default=SEED, help="random seed of the data set")
+    ap.add_argument(
+        "--loop-people",
+        type=int,
+        default=0,
+        help="run the Python loop on whole teams totalling about this many people and "
+        "extrapolate its time linearly (default 0: everyone)",
+    )
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of one engine run")
+    args = ap.parse_args(argv)
+    if args.people < 2 or args.repeat < 1:
+        ap.error("--people must be at least 2 and --repeat at least 1")
+
+    print(
+        f"perfkit engine benchmark: {args.people:,} people x {args.months} months x {len(RAW)} raw metrics"
+    )
+    for line in environment():
+        print("  " + line)
+    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    eng = _in_fresh_process(
+        ctx, part_engine, args.people, args.months, args.seed, args.repeat, args.profile
+    )
+    ref = _in_fresh_process(
+        ctx, part_reference, args.people, args.months, args.seed, args.loop_people
+    )
+
+    results = eng["results"]
+    expected = {k: v[0] for k, v in ref["amounts"].items()}
+    only = {k[0] for k in expected} if ref["people"] < args.people else None
+    n_cmp, n_bad, examples = compare(results, expected, only=only)
+    _, n_floor_bad, _ = compare(results, eng["floor_amounts"])
+    ref_comp = {k: v[1] for k, v in ref["amounts"].items()}
+    comp_bad = 0
+    for e, p, c in zip(
+        results["employee_id"], results["period"], results["composite"], strict=True
+    ):
+        r = ref_comp.get((str(e), str(p)))
+        if r is not None and not ((math.isnan(r) and math.isnan(c)) or abs(r - c) <= 1e-9):
+            comp_bad += 1
+
+    wall = min(eng["times"])
+    floor_t = min(eng["floor_times"])
+    loop_t = ref["extrapolated"]
+    peak_mb = eng["hwm_mb"] if eng["rss_reset"] else eng["maxrss_mb"]
+    speedup = loop_t / wall
+    to_floor = wall / floor_t
+    print(
+        f"  data: {eng['actual_rows']:,} actuals rows, {len(results):,} (person, quarter) results, "
+        f"{eng['scores_rows']:,} score rows; input frames {eng['data_mb']:.0f} MB"
+    )
+    print(
+        f"  evaluate: {eng['calls']} for {', '.join(sorted(results['period'].astype(str).unique()))}"
+    )
+    print()
+    print(f"{'figure':<44}{'measured':>12}  {'goal':>10}  verdict")
+    rows = [
+        (f"engine wall time, best of {args.repeat} (s)", wall, "<= 2 s", _verdict(wall, "wall")),
+        ("engine peak memory, process RSS (MB)", peak_mb, "<= 1.5 GB", _verdict(peak_mb, "memory")),
+        ("speed-up vs the Python loop (x)", speedup, ">= 20x", _verdict(speedup, "speedup")),
+        ("engine time / numpy floor (x)", to_floor, "<= 3x", _verdict(to_floor, "floor")),
+    ]
+    for name, value, goal, verdict in rows:
+        print(f"{name:<44}{value:>12.2f}  {goal:>10}  {verdict}")
+    print()
+    print("details")
+    print(f"  engine runs (s): {', '.join(f'{t:.3f}' for t in eng['times'])}")
+    print(
+        f"  checking the frames with Dataset.from_frames (not in the engine time): "
+        f"{eng['check_time']:.2f} s"
+    )
+    print(
+        f"  engine memory: RSS {eng['rss_before_mb']:.0f} MB before the run (interpreter, "
+        f"libraries, input frames); peak RSS during it {eng['hwm_mb']:.0f} MB "
+        f"(+{eng['hwm_mb'] - eng['rss_before_mb']:.0f} MB); getrusage ru_maxrss "
+        f"{eng['maxrss_mb']:.0f} MB; tracemalloc peak {eng['traced_peak_mb']:.0f} MB "
+        "(Python and numpy allocations only; Arrow string buffers are not traced)"
+    )
+    if not eng["rss_reset"]:
+        print("  (could not reset the peak RSS: it also counts building the data set)")
+    print(
+        f"  numpy floor (s): from the frames, codes included {floor_t:.3f} "
+        f"(runs {', '.join(f'{t:.3f}' for t in eng['floor_times'])}); "
+        f"from ready integer codes {min(eng['core_times']):.3f}"
+    )
+    if ref["people"] < args.people:
+        print(
+            f"  Python loop (one run): {loop_t:.2f} s = reading the frames into dictionaries "
+            f"{ref['read']:.2f} s + payouts {ref['time']:.2f} s on {ref['people']:,} people "
+            f"(whole teams) extrapolated linearly to {args.people:,}"
+        )
+    else:
+        print(
+            f"  Python loop (one run, all {args.people:,} people): {loop_t:.2f} s = reading "
+            f"the frames into dictionaries {ref['read']:.2f} s + payouts {ref['time']:.2f} s"
+        )
+    print(
+        "  all three start from the same Dataset frames (text ids, months and metric names): "
+        "the engine and the floor code them, the loop reads them into dictionaries"
+    )
+    print()
+    print(
+        f"payout check vs the Python loop: {n_cmp:,} (person, quarter) pairs compared, "
+        f"{n_bad} mismatched by a cent or more"
+    )
+    print(f"  composites differing by more than 1e-9: {comp_bad} (informational)")
+    print(f"  numpy floor payouts differing from the engine's: {n_floor_bad} (informational)")
+    if eng.get("profile"):
+        print()
+        print(eng["profile"])
+    if n_bad:
+        print("MISMATCH: the engine's payouts differ from the reference loop:", file=sys.stderr)
+        for line in examples:
+            print("  " + line, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
