@@ -29,7 +29,14 @@ from .payout import (
     team_result,
     total_amount,
 )
-from .periods import MONTHS_PER, Period, format_period, parse_period, resolve_period
+from .periods import (
+    MONTHS_PER,
+    Period,
+    format_period,
+    parse_period,
+    require_months,
+    resolve_period,
+)
 from .plans import Plan, load_plans
 from .scoring import SCORE_COLUMNS, band_codes, block_achievement, score_matrix, score_notes
 
@@ -127,7 +134,8 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
     Raises
     ------
     PeriodError
-        If a label is not a period, or ``"latest"`` is asked of plans with different kinds.
+        If a label is not a period, the actuals hold no month of it, or ``"latest"`` is asked
+        of plans with different kinds.
     """
     items = [period] if isinstance(period, str | Period) else list(period)
     if not items:
@@ -143,7 +151,9 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
                 )
             out.add(resolve_period(item, months=_data_months(dataset), kind=kinds[0]))
         else:
-            out.add(parse_period(item, where="period"))
+            out.add(
+                require_months(parse_period(item, where="period"), months=_data_months(dataset))
+            )
     return sorted(out, key=lambda p: (p.first, p.last))
 
 

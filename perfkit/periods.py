@@ -237,7 +237,10 @@ def resolve_period(label: str | Period, *, months: np.ndarray | list[str], kind:
 def require_months(
     period: str | Period, *, months: np.ndarray | list[str], what: str = "the data"
 ) -> Period:
-    """Check that the data hold at least one month of ``period``; return it parsed.
+    """Check that ``period`` lies at least partly inside the months the data cover.
+
+    A gap inside the covered range is allowed (people then have no data for that period);
+    a period wholly before the first or after the last month is a mistake worth stopping for.
 
     Parameters
     ----------
@@ -248,22 +251,25 @@ def require_months(
     what : str
         How to name the data in the message, e.g. ``data/sample``.
 
+    Returns
+    -------
+    Period
+
     Raises
     ------
     PeriodError
-        Naming the period, the months the data cover and the fix, when none of the
-        period's months is present.
+        Naming the period, the months the data cover and the fix.
     """
     p = parse_period(period)
     idx = month_index(np.asarray(months, dtype=object)) if len(months) else np.array([], int)
     idx = idx[idx >= 0]
-    if not ((idx >= p.first) & (idx <= p.last)).any():
-        if idx.size:
-            cover = f"they cover {month_label(int(idx.min()))} to {month_label(int(idx.max()))}"
-        else:
-            cover = "they hold no months at all"
-        raise PeriodError(
-            f"{what} hold no actuals for {p.label} ({p.months[0]} to {p.months[-1]}); "
-            f"{cover}: pick a period inside that range, or 'latest'"
-        )
-    return p
+    if idx.size and p.last >= idx.min() and p.first <= idx.max():
+        return p
+    if idx.size:
+        cover = f"they cover {month_label(int(idx.min()))} to {month_label(int(idx.max()))}"
+    else:
+        cover = "they hold no months at all"
+    raise PeriodError(
+        f"{what} hold no actuals for {p.label} ({p.months[0]} to {p.months[-1]}); "
+        f"{cover}: pick a period inside that range, or 'latest'"
+    )

@@ -67,6 +67,16 @@ def test_bad_period_exits_2_with_a_message(data_dir, tmp_path):
     assert not out.exists()
 
 
+def test_period_outside_the_data_exits_2(data_dir, tmp_path):
+    out = tmp_path / "x.csv"
+    result = run(data_dir, "--period", "2030Q1", "--plans", PLANS, "-o", out)
+    assert result.exit_code == 2
+    assert "hold no actuals for 2030Q1 (2030-01 to 2030-03); they cover 2025-07 to 2026-09" in (
+        result.output
+    )
+    assert not out.exists()
+
+
 def test_unknown_role_and_bad_suffix_exit_2(data_dir, tmp_path):
     result = run(data_dir, "--period", "2026Q3", "--role", "sales", "--plans", PLANS,
                  "-o", tmp_path / "x.xlsx")  # fmt: skip
