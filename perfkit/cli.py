@@ -37,6 +37,17 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+#: ``--plans DIR``, shared by every command that reads plans.
+_plans_option = click.option(
+    "--plans",
+    "plans_dir",
+    default=DEFAULT_PLANS,
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of role plan YAML files.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="perfkit")
 def cli() -> None:
@@ -59,14 +70,7 @@ def sample(out_dir: Path, employees: int, months: int, seed: int) -> None:
 
 @cli.command()
 @click.argument("data_dir", type=click.Path(path_type=Path))
-@click.option(
-    "--plans",
-    "plans_dir",
-    default=DEFAULT_PLANS,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of role plan YAML files.",
-)
+@_plans_option
 @_user_errors
 def validate(data_dir: Path, plans_dir: Path) -> None:
     """Check a data set and the plans; print a summary, or every problem found."""
@@ -86,14 +90,7 @@ def validate(data_dir: Path, plans_dir: Path) -> None:
     help="2026-07, 2026Q3, 2026H2, 2026, or 'latest' (latest complete period).",
 )
 @click.option("--role", "roles", multiple=True, help="Only this role (repeatable).")
-@click.option(
-    "--plans",
-    "plans_dir",
-    default=DEFAULT_PLANS,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of role plan YAML files.",
-)
+@_plans_option
 @click.option(
     "-o",
     "--output",
@@ -123,14 +120,7 @@ def score(
     help="2026Q3, 2026-07, 2026H2, 2026, or 'latest'.",
 )
 @click.option("--roles", "roles", multiple=True, help="Only these roles (repeatable).")
-@click.option(
-    "--plans",
-    "plans_dir",
-    default=DEFAULT_PLANS,
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of role plan YAML files.",
-)
+@_plans_option
 @click.option("--jobs", "-j", default=2, show_default=True, help="Worker processes.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--show-pay", is_flag=True, help="Include the payout summary (off by default).")
