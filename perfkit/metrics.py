@@ -40,7 +40,7 @@ from .plans import Metric, Plan
 
 #: Notes written in the ``note`` column (stable text, tests and reports match on it).
 NOTE_NO_DATA = "no data"
-NOTE_DENOMINATOR_ZERO = "denominator is zero"
+NOTE_DENOMINATOR_ZERO = "denominator is not above zero"
 NOTE_NO_BASELINE = "no baseline"
 NOTE_BASELINE_ZERO = "baseline is zero"
 NOTE_NOT_RATED = "not rated"
@@ -492,7 +492,7 @@ def _value_of(
         num = store.rollup(rows, ms.source, period, "sum")
         den = store.rollup(rows, ms.denominator or "", period, "sum")
         nodata = np.isnan(num) | np.isnan(den)
-        zero = ~nodata & (den == 0)
+        zero = ~nodata & ~(den > 0)  # zero or negative: a ratio with no meaning, never a top score
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(nodata | zero, np.nan, num / np.where(zero, 1.0, den))
         note[nodata] = _NO_DATA

@@ -242,7 +242,8 @@ def gate_check(achievement: np.ndarray, *, plan: Plan) -> tuple[np.ndarray, np.n
             np.isnan(a[rows]),
             f"{g.key} (no data for gate metric {g.metric})",
             f"{g.key} ({g.metric} achievement "
-            + _fmt(a[rows], ".2f")
+            # rounded down: a value just under the gate must not print as equal to it
+            + _fmt(np.floor(a[rows] * 100) / 100, ".2f")
             + f" < {g.min_achievement:.2f})",
         )
         f, d = failed[rows], detail[rows]

@@ -186,6 +186,8 @@ def _against_plans(
 
     known_roles = sorted(plans)
     unknown = roles.notna() & ~roles.isin(known_roles) & ~roles.isin(sorted(broken_plans))
+    if not plans and not broken_plans:
+        unknown[:] = False  # no plans could be read at all: that problem is reported already
     grouped(
         emp,
         unknown.to_numpy(),

@@ -162,6 +162,17 @@ def test_ratio_with_zero_denominator_is_nan_with_note():
     assert row["note"] == NOTE_DENOMINATOR_ZERO
 
 
+def test_ratio_with_negative_denominator_is_nan_not_a_top_score():
+    # a correction row can make a period's leads negative: cost per lead must not turn into
+    # a huge "lower is better" achievement
+    plan = make_plan([metric("cpl", "ratio", "ad_spend", denominator="leads", weight=1.0)])
+    acts = monthly("A", "ad_spend", Q3, [100, 100, 100]) + monthly("A", "leads", Q3, [-1, -1, -1])
+    out = metric_values(make_dataset(acts), plans={"tester": plan}, periods="2026Q3")
+    row = value_of(out, "cpl")
+    assert math.isnan(row["actual"])
+    assert row["note"] == "denominator is not above zero"
+
+
 # -- growth ------------------------------------------------------------------------------
 
 

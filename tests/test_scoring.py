@@ -219,6 +219,9 @@ def test_gates_fail_below_minimum_or_without_data():
     assert failed.tolist() == ["", "a_floor", "a_floor", "a_floor,c_floor", ""]
     assert detail[1] == "a_floor (a achievement 0.59 < 0.60)"
     assert detail[2] == "a_floor (no data for gate metric a)"
+    # just under the gate prints rounded down, never as "0.60 < 0.60"
+    _, _, detail = gate_check(np.array([[0.5996, 1.0, 1.0]]), plan=plan)
+    assert detail[0] == "a_floor (a achievement 0.59 < 0.60)"
 
 
 # -- frames ------------------------------------------------------------------------------
