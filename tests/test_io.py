@@ -693,3 +693,17 @@ def test_unreadable_files(good: Path) -> None:
         "modifiers.parquet: cannot be read as a Parquet file; "
         "write it again, e.g. with DataFrame.to_parquet",
     ]
+
+
+def test_modifier_for_a_period_kind_the_plan_never_pays_is_a_problem(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(GOOD, folder)
+    with (folder / "modifiers.csv").open("a", encoding="utf-8") as f:
+        f.write("E002,2026-05,1.05,written as a month\n")
+    report = validate(folder, plans_dir=PLANS)
+    assert not report.ok
+    assert [str(p) for p in report.problems] == [
+        "modifiers.csv, row 4, column period: found '2026-05', a month, but plan "
+        "online_promotion pays per quarter, so this modifier would never be applied; write the "
+        "quarter it belongs to, e.g. 2026Q2"
+    ]
