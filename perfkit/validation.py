@@ -336,6 +336,31 @@ def _against_plans(
             )
 
 
+def _negative_actuals(tables: dict[str, _Table], problems: _Problems) -> None:
+    """Catalogue raw metrics are counts, money, ranks and shares: none can be negative.
+
+    A negative month (a refund or a correction booked as its own row) would otherwise flow
+    into sums and ratios and could raise someone's score. One problem per raw metric,
+    naming its rows. Raw metrics outside the catalogue may be negative (a margin, say).
+    """
+    act = tables.get("actuals")
+    if act is None or act.broken or act.frame.empty:
+        return
+    frame = act.frame
+    bad = (frame["metric"].isin(list(RAW_METRICS)) & (frame["value"] < 0)).to_numpy()
+    pos = np.flatnonzero(bad)
+    if not len(pos):
+        return
+    for metric, rows in pd.Series(act.rows[pos]).groupby(frame["metric"].iloc[pos].to_numpy()):
+        problems.add(
+            "actuals",
+            int(rows.min()),
+            f"{act.file}, {_rows_text(rows)}, column {act.column_name('value')}",
+            f"found a negative {metric} (unit: {RAW_METRICS[metric]}), which cannot be below zero",
+            "correct the month it belongs to so that it nets to zero or more",
+        )
+
+
 def validate(
     data_dir: str | Path,
     *,
@@ -377,6 +402,7 @@ def validate(
         problems.add_problem("plans", 0, p)
     notes: list[str] = []
     _against_plans(tables, plans, broken, plans_path, problems, notes)
+    _negative_actuals(tables, problems)
     ds = _dataset(tables, str(data_dir)) if "employees" in tables else None
     files = {name: (t.file, len(t.frame)) for name, t in tables.items()}
     return ValidationReport(

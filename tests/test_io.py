@@ -707,3 +707,20 @@ def test_modifier_for_a_period_kind_the_plan_never_pays_is_a_problem(tmp_path):
         "online_promotion pays per quarter, so this modifier would never be applied; write the "
         "quarter it belongs to, e.g. 2026Q2"
     ]
+
+
+def test_negative_catalogue_actuals_are_problems_named_by_rows(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(GOOD, folder)
+    lines = (folder / "actuals.csv").read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1].split(",")
+    first[3] = "-5"
+    (folder / "actuals.csv").write_text(
+        "\n".join([header, ",".join(first), *lines[2:]]) + "\n", encoding="utf-8"
+    )
+    report = validate(folder, plans_dir=PLANS)
+    assert [str(p) for p in report.problems] == [
+        f"actuals.csv, row 2, column value: found a negative {first[2]} (unit: "
+        f"{RAW_METRICS[first[2]]}), which cannot be below zero; correct the month it belongs "
+        "to so that it nets to zero or more"
+    ]
