@@ -406,11 +406,19 @@ def modifier_codes(
 # formatted column-wise; one Arrow pass joins the phrases. No Python loop over people.
 
 
-def _fixed_key(values: Any, decimals: int) -> np.ndarray:
-    """An integer standing for each number as :func:`_fixed_text` writes it (-1: ``n/a``)."""
+def _fixed_key(values: Any, decimals: int, *, down: bool = False) -> np.ndarray:
+    """An integer standing for each number as :func:`_fixed_text` writes it (-1: ``n/a``).
+
+    With ``down`` non-negative numbers are cut, not rounded, to ``decimals`` (within the knot
+    tolerance): a composite of 0.6996 reads 0.69, so it never seems to reach a band or a
+    threshold of 0.70 that it missed.
+    """
     x = np.asarray(values, dtype=np.float64).ravel()
     nan = ~np.isfinite(x)
-    units = np.round(np.abs(np.where(nan, 0.0, x)) * 10**decimals).astype(np.int64)
+    scaled = np.abs(np.where(nan, 0.0, x)) * 10**decimals
+    if down:
+        scaled = np.where(x >= 0, np.floor(scaled + KNOT_TOLERANCE * 10**decimals), scaled)
+    units = np.round(scaled).astype(np.int64)
     negative = (x < 0) & (units > 0)
     return np.where(nan, -1, units * 2 + negative)
 
@@ -585,7 +593,7 @@ def explain(
     paid = ~no_comp & ~failed
 
     # the head; for a missing composite or a failed gate, the whole sentence before the amount
-    comp = _fixed_key(composite, 2)
+    comp = _fixed_key(composite, 2, down=True)  # bands and thresholds are 'at least'
     band_code, band_text = _label_codes(band)
     detail_code = np.full(n, -1, dtype=np.int64)
     detail_text: list[str] = []
@@ -629,7 +637,7 @@ def explain(
             return f" × {1 - share:.0%}{text} × {share:.0%}"
 
         team_keys = [
-            _fixed_key(pay.team_curve, 2), _fixed_key(team_value, 2),
+            _fixed_key(pay.team_curve, 2), _fixed_key(team_value, 2, down=True),
             tier_codes(team_value, curve), np.isnan(team_value),
         ]  # fmt: skip
         phrases.append(_phrases(team, team_keys, paid))

@@ -195,6 +195,25 @@ def test_compute_payouts_on_a_frame_of_achievements(plans):
     assert out["explanation"].iloc[1] == "No metric could be scored → no payout; paid 0.00 CNY"
 
 
+def test_explanation_never_shows_a_missed_knot_as_reached(plans):
+    plan = plans["brand_content"]  # payout threshold 0.70, band C from 0.70, team share 30%
+    comp = np.array([0.6996, 0.70 - 1e-12, 1.0849])
+    n = len(comp)
+    pay = payout_pcts(comp, plan=plan, team_result=comp)
+    text = explain(
+        plan=plan, composite=comp, band=np.array(["D", "C", "B"], dtype=object),
+        gate_passed=np.ones(n, dtype=bool), gate_detail=np.full(n, "", dtype=object),
+        team_value=comp, pay=pay, modifier=np.ones(n), proration=np.ones(n),
+        amount=np.zeros(n), currency=np.full(n, "CNY", dtype=object),
+    ).to_pylist()  # fmt: skip
+    # 0.6996 is below 0.70: cut to 0.69, where rounding would have printed 0.70
+    assert text[0].startswith("Composite 0.69 (band D) → individual 0.00 (below threshold)")
+    assert "(team composite 0.69, below threshold)" in text[0]
+    # within the knot tolerance 0.70 counts as reached, and reads so
+    assert text[1].startswith("Composite 0.70 (band C) → individual 0.50")
+    assert text[2].startswith("Composite 1.08 (band B)")
+
+
 def test_explanation_writes_amounts_as_python_formats_them(plans):
     plan = plans["brand_content"]
     amounts = np.array(
