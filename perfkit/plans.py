@@ -21,6 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import PlanError, Problem
 
+#: The fix named when a plans folder is missing (relative default paths assume the repo root).
+NO_PLANS_FIX = (
+    "run from the repository root, or pass --plans with the folder of <role>.yaml plans "
+    "(the repository's templates/plans)"
+)
+
 #: Weights of a plan's metrics must sum to 1 within this tolerance (stated once, used everywhere).
 WEIGHT_TOLERANCE = 1e-6
 
@@ -572,9 +578,7 @@ def load_plans(directory: str | Path = "templates/plans") -> dict[str, Plan]:
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise PlanError.single(
-            str(directory), "plans folder not found", "point --plans at templates/plans"
-        )
+        raise PlanError.single(str(directory), "plans folder not found", NO_PLANS_FIX)
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise PlanError.single(

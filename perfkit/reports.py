@@ -31,7 +31,7 @@ from typing import Any
 from .display import HEADLINE_MIME, format_value, plan_files, rating_spread
 from .errors import PerfkitError, PeriodError, PlanError
 from .fsutil import atomic_dir, atomic_path
-from .plans import Plan, load_plan
+from .plans import NO_PLANS_FIX, Plan, load_plan
 from .summary import check_lang, text
 
 #: The role report notebook run for each role.
@@ -404,7 +404,7 @@ def _plan_roles(
 ) -> tuple[dict[str, Plan], list[RoleFailure]]:
     """Load the plans of the roles asked for, one file at a time; a bad plan fails its role."""
     if not plans_dir.is_dir():
-        raise PlanError(f"{plans_dir}: plans folder not found; point --plans at templates/plans")
+        raise PlanError(f"{plans_dir}: plans folder not found; {NO_PLANS_FIX}")
     files = plan_files(plans_dir)
     available = sorted(files)
     wanted = list(dict.fromkeys(roles)) if roles else available

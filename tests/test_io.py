@@ -636,7 +636,7 @@ def test_validate_reports_missing_folder_and_plans(tmp_path: Path) -> None:
     assert probs == [
         f"{tmp_path / 'nothing'}: folder not found; give the folder holding employees and "
         "actuals (.csv, .xlsx or .parquet)",
-        f"{tmp_path / 'noplans'}: plans folder not found; point --plans at templates/plans",
+        f"{tmp_path / 'noplans'}: plans folder not found; run from the repository root, or pass --plans with the folder of <role>.yaml plans (the repository's templates/plans)",
     ]
 
 

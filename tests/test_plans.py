@@ -274,7 +274,7 @@ def test_load_plan_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as info:
         load_plans(tmp_path / "nofolder")
     assert [str(p) for p in info.value.problems] == [
-        f"{tmp_path / 'nofolder'}: plans folder not found; point --plans at templates/plans"
+        f"{tmp_path / 'nofolder'}: plans folder not found; run from the repository root, or pass --plans with the folder of <role>.yaml plans (the repository's templates/plans)"
     ]
     empty = tmp_path / "empty"
     empty.mkdir()
