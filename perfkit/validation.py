@@ -301,27 +301,28 @@ def _against_plans(
         who = mod.frame["employee_id"].map(role_of)
         lo = who.map({r: p.payout.modifier_min for r, p in plans.items()}).astype(float)
         hi = who.map({r: p.payout.modifier_max for r, p in plans.items()}).astype(float)
-        kind_of = {r: p.period for r, p in plans.items()}
         labels = mod.frame["period"]
-        for pos in np.flatnonzero(who.isin(list(kind_of)).to_numpy())[:10_000]:
-            label, role = labels.iloc[pos], who.iloc[pos]
+        parsed = {}  # each distinct label parsed once; unparseable ones are reported elsewhere
+        for label in labels.dropna().unique().tolist():
             try:
-                given = parse_period(label)
+                parsed[label] = parse_period(label)
             except PerfkitError:
-                continue  # an unparseable period is reported by the table checks
-            wanted = kind_of[role]
-            if given.kind != wanted:
-                fix = format_period(
-                    int(period_first_month(np.array([given.first]), wanted)[0]), wanted
-                )
-                problems.add(
-                    "modifiers",
-                    mod.rows[pos],
-                    mod.where(pos, "period"),
-                    f"found {label!r}, a {given.kind}, but plan {role} pays per {wanted}, "
-                    "so this modifier would never be applied",
-                    f"write the {wanted} it belongs to, e.g. {fix}",
-                )
+                pass
+        given = labels.map({k: v.kind for k, v in parsed.items()})
+        wanted = who.map({r: p.period for r, p in plans.items()})
+        wrong = (given.notna() & wanted.notna() & (given != wanted)).to_numpy()
+        for pos in np.flatnonzero(wrong)[:MAX_LISTED]:
+            label, role, kind = labels.iloc[pos], who.iloc[pos], wanted.iloc[pos]
+            first = np.array([parsed[label].first])
+            fix = format_period(int(period_first_month(first, kind)[0]), kind)
+            problems.add(
+                "modifiers",
+                mod.rows[pos],
+                mod.where(pos, "period"),
+                f"found {label!r}, a {given.iloc[pos]}, but plan {role} pays per {kind}, "
+                "so this modifier would never be applied",
+                f"write the {kind} it belongs to, e.g. {fix}",
+            )
         value = mod.frame["modifier"]
         slack = 1e-9  # 1.1 written in a file is 1.1 in the plan, whatever the float noise
         out = ((value < lo - slack) | (value > hi + slack)).to_numpy()
