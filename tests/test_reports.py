@@ -190,6 +190,13 @@ def _good_folder(root: Path) -> Path:
     return good
 
 
+def _assert_previous_run_kept(out: Path, good: Path) -> None:
+    """Only the period folder is left, holding exactly the earlier run's files."""
+    assert sorted(p.name for p in out.iterdir()) == ["2026Q3"]
+    assert sorted(p.name for p in good.iterdir()) == ["index.html"]
+    assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
+
+
 def test_interrupted_run_leaves_the_previous_reports(tmp_path, sample_dir, plans_dir, monkeypatch):
     good = _good_folder(tmp_path)
 
@@ -207,9 +214,7 @@ def test_interrupted_run_leaves_the_previous_reports(tmp_path, sample_dir, plans
             output_dir=tmp_path,
             progress=False,
         )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
-    assert sorted(p.name for p in good.iterdir()) == ["index.html"]
-    assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
+    _assert_previous_run_kept(tmp_path, good)
 
 
 def test_crash_after_the_notebooks_leaves_the_previous_reports(
@@ -235,9 +240,7 @@ def test_crash_after_the_notebooks_leaves_the_previous_reports(
             output_dir=tmp_path,
             progress=False,
         )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
-    assert sorted(p.name for p in good.iterdir()) == ["index.html"]
-    assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
+    _assert_previous_run_kept(tmp_path, good)
 
 
 def test_all_roles_failing_publishes_nothing(tmp_path, sample_dir, plans_dir):
