@@ -157,6 +157,18 @@ GIVEN_NAMES = (
     "Mengqi Ruoxi Tianyu Wenjie Xiaoling Yuchen Zixuan Bo Kai Lan Ning Rui Shu Ting Xue Ying "
     "Jiahui Yiming Shuang Peng Dan"
 ).split()
+#: More family names and the syllables of two-syllable given names, for departments larger
+#: than the classic pairs above can name (see :func:`_names`).
+MORE_SURNAMES = (
+    "Xiong Jin Wan Qiu Dai Xia Zou Hou Shi Meng Bai Kang Fan Jia Gu Mao Qian Tan Yin Long "
+    "Duan Lei Hao Kong Shao Cui Wen Hong Mo Lai Gong Yan Chang Ou Qi Xing Niu Zhuang Hua "
+    "Yi Bao Geng Ling Mu Zhan Shang Liao Ran"
+).split()
+SYLLABLES = (
+    "An Bin Chen Chun Cong Da Fei Feng Guang Hai Han Hong Hua Jia Jian Jiao Jin Jun Kai Lan "
+    "Le Lian Lin Ling Mei Meng Ming Na Nan Pei Qi Qian Qing Rong Rui Shan Sheng Shi Si Song "
+    "Tian Ting Wen Xi Xiang Xiao Xin Xuan Ya Yi Ying Yu Yue Yun Ze Zhen Zhi Zi Zhuo"
+).split()
 COMMENTS = {
     "low": (
         "Missed several deadlines this quarter.",
@@ -506,6 +518,34 @@ def _check_plans(plans: dict[str, Plan], plans_dir: Path) -> None:
 
 
 # -- the department -------------------------------------------------------------------------
+def _name_pool(classic_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Family and given names whose every pair is a name: the classic set, or the full one."""
+    if classic_only:
+        return np.array(SURNAMES, dtype=object), np.array(GIVEN_NAMES, dtype=object)
+    seen = set(GIVEN_NAMES)
+    pairs = [a + b.lower() for a in SYLLABLES for b in SYLLABLES if a != b]
+    given = [*GIVEN_NAMES, *dict.fromkeys(g for g in pairs if g not in seen)]
+    return np.array([*SURNAMES, *MORE_SURNAMES], dtype=object), np.array(given, dtype=object)
+
+
+def max_employees() -> int:
+    """How many people the generator can give distinct names to."""
+    family, given = _name_pool(classic_only=False)
+    return len(family) * len(given)
+
+
+def _names(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` distinct "Family Given" names, drawn without replacement.
+
+    Departments that the classic pairs can name (about 2,800 people) draw from them alone,
+    so the shipped sample stays as it was; larger ones draw from every family name with
+    one- and two-syllable given names (over 350,000 pairs).
+    """
+    family, given = _name_pool(classic_only=n <= len(SURNAMES) * len(GIVEN_NAMES))
+    pick = rng.choice(len(family) * len(given), size=n, replace=False)
+    return family[pick // len(given)] + " " + given[pick % len(given)]
+
+
 def _staff(
     rng: np.random.Generator,
     n: int,
@@ -527,9 +567,7 @@ def _staff(
             members = idx[which == k]
             manager[members] = np.array(mgrs, dtype=object)[np.arange(len(members)) % len(mgrs)]
 
-    pick = rng.choice(len(SURNAMES) * len(GIVEN_NAMES), size=n, replace=False)
-    family = np.array(SURNAMES, dtype=object)[pick // len(GIVEN_NAMES)]
-    names = family + " " + np.array(GIVEN_NAMES, dtype=object)[pick % len(GIVEN_NAMES)]
+    names = _names(rng, n)
 
     # hire dates: most before the window; joiners and leavers mid-month inside it
     before = np.clip(rng.gamma(2.0, 500.0, n), 30, 4000).astype(np.int64)
@@ -872,6 +910,11 @@ def generate(
     """
     if employees < 20:
         raise PerfkitError(f"sample: --employees {employees} is too few; use 20 or more")
+    if employees > max_employees():
+        raise PerfkitError(
+            f"sample: --employees {employees:,} is more people than the generator can name "
+            f"({max_employees():,}); use at most that many"
+        )
     if months < 3:
         raise PerfkitError(f"sample: --months {months} is too few; use 3 or more")
     last = parse_period(end, where="sample end")

@@ -400,3 +400,36 @@ def test_cli_sample_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert "20 people, 3 months (2026-07..2026-09)" in result.output
     assert (tmp_path / "actuals.csv").exists()
+
+
+def test_names_stay_unique_for_large_departments():
+    from perfkit.sample import _names, max_employees
+
+    assert max_employees() >= 100_000
+    names = _names(np.random.default_rng(3), 100_000)
+    assert len(set(names)) == 100_000
+    family, _, given = pd.Series(names).str.partition(" ").T.to_numpy()
+    assert (family.astype(str) != "").all() and pd.Series(given).str.fullmatch(r"[A-Z][a-z]+").all()
+
+
+def test_a_large_department_is_generated(tmp_path):
+    # 2,808 classic pairs used to be the ceiling: 3,000 people ran out of names
+    result = CliRunner().invoke(
+        cli, ["sample", str(tmp_path), "--employees", "3000", "--months", "3", "--seed", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    employees = pd.read_csv(tmp_path / "employees.csv", keep_default_na=False)
+    assert len(employees) == 3000 and employees["name"].is_unique
+
+
+def test_too_many_people_is_a_clean_error(tmp_path):
+    from perfkit.sample import max_employees
+
+    too_many = max_employees() + 1
+    result = CliRunner().invoke(cli, ["sample", str(tmp_path), "--employees", str(too_many)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: sample: --employees {too_many:,} is more people than the generator can name "
+        f"({max_employees():,}); use at most that many\n"
+    )
+    assert not any(tmp_path.iterdir())
