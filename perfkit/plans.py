@@ -566,29 +566,98 @@ def load_plan(path: str | Path) -> Plan:
     return plan
 
 
+def plan_files(directory: str | Path) -> dict[str, Path]:
+    """The plan file of each role in a folder: the one rule for finding plans.
+
+    A plan is ``<role>.yaml`` or ``<role>.yml``; other files are ignored. Every command,
+    the report notebooks and :func:`perfkit.validation.validate` find plans through this
+    function, so they always read the same file for a role.
+
+    Parameters
+    ----------
+    directory : str or Path
+        A plans folder; one that does not exist holds no plans.
+
+    Returns
+    -------
+    dict of str to Path
+        The plan file keyed by role, in role order.
+
+    Raises
+    ------
+    PlanError
+        If a role has both a ``.yaml`` and a ``.yml`` file (which one counts would be a
+        guess), naming both files.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        return {}
+    found: dict[str, list[Path]] = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            found.setdefault(path.stem, []).append(path)
+    problems = [
+        Problem(
+            str(paths[0]),
+            f"role {role!r} has two plan files ({', '.join(p.name for p in paths)})",
+            "keep one plan file per role: remove or rename the other",
+        )
+        for role, paths in found.items()
+        if len(paths) > 1
+    ]
+    if problems:
+        raise PlanError.from_problems(problems, subject=str(directory))
+    return {role: paths[0] for role, paths in sorted(found.items())}
+
+
+def role_plan(directory: str | Path, role: str) -> Plan:
+    """Load the plan of one role from a plans folder.
+
+    Only this role's plan is read, so a broken plan of another role does not stop it.
+
+    Raises
+    ------
+    PlanError
+        If the folder is missing, the role has no plan (the message lists the roles that
+        have one), the role has two plan files, or the plan is invalid.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise PlanError.single(str(directory), "plans folder not found", NO_PLANS_FIX)
+    files = plan_files(directory)
+    if role not in files:
+        raise PlanError.single(
+            str(directory / f"{role}.yaml"),
+            f"no plan for role {role!r}",
+            f"choose one of: {', '.join(files) or '(none)'}",
+        )
+    return load_plan(files[role])
+
+
 def load_plans(directory: str | Path = "templates/plans") -> dict[str, Plan]:
-    """Load every ``*.yaml`` plan in a folder, keyed by role.
+    """Load every plan in a folder (see :func:`plan_files`), keyed by role.
 
     All files are checked before raising, so one error lists every problem found.
 
     Raises
     ------
     PlanError
-        If the folder is missing or holds no plan, or any plan is invalid.
+        If the folder is missing or holds no plan, a role has two plan files, or any plan
+        is invalid.
     """
     directory = Path(directory)
     if not directory.is_dir():
         raise PlanError.single(str(directory), "plans folder not found", NO_PLANS_FIX)
-    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    files = plan_files(directory)
     if not files:
         raise PlanError.single(
             str(directory), "no *.yaml plan files found", "copy one from templates/plans"
         )
     plans: dict[str, Plan] = {}
     problems: list[Problem] = []
-    for f in files:
+    for role, f in files.items():
         try:
-            plans[f.stem] = load_plan(f)
+            plans[role] = load_plan(f)
         except PlanError as exc:
             problems.extend(exc.problems or [Problem(str(f), exc.summary, "fix the plan file")])
     if problems:

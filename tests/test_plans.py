@@ -280,3 +280,54 @@ def test_load_plan_missing_file_and_folder(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(PlanError, match=r"no \*\.yaml plan files found"):
         load_plans(empty)
+
+
+# ---------------------------------------------------------------------------------------
+# plan discovery: one rule for every command
+# ---------------------------------------------------------------------------------------
+def test_plan_files_finds_yaml_and_yml(tmp_path: Path) -> None:
+    from perfkit.plans import plan_files
+
+    (tmp_path / "a.yml").write_text("role: a\n")
+    (tmp_path / "b.yaml").write_text("role: b\n")
+    (tmp_path / "notes.txt").write_text("not a plan\n")
+    assert plan_files(tmp_path) == {"a": tmp_path / "a.yml", "b": tmp_path / "b.yaml"}
+    assert plan_files(tmp_path / "missing") == {}
+
+
+def test_two_files_for_one_role_is_an_error(plans_dir: Path) -> None:
+    from perfkit.plans import plan_files, role_plan
+
+    yml = plans_dir / "online_promotion.yml"
+    shutil.copy(plans_dir / "online_promotion.yaml", yml)
+    edit(yml, "weight: 0.20", "weight: 0.21")  # the copy differs, so picking one would be a guess
+    expected = (
+        f"{plans_dir / 'online_promotion.yaml'}: role 'online_promotion' has two plan files "
+        "(online_promotion.yaml, online_promotion.yml); keep one plan file per role: "
+        "remove or rename the other"
+    )
+    for load in (plan_files, load_plans, lambda d: role_plan(d, "online_promotion")):
+        with pytest.raises(PlanError) as info:
+            load(plans_dir)
+        assert [str(p) for p in info.value.problems] == [expected]
+
+
+def test_role_plan_reads_only_its_role(plans_dir: Path) -> None:
+    from perfkit.plans import role_plan
+
+    (plans_dir / "brand_content.yaml").write_text("role: brand_content\nmetrics: [\n")
+    assert role_plan(plans_dir, "online_promotion").role == "online_promotion"
+    with pytest.raises(PlanError) as info:
+        role_plan(plans_dir, "nope")
+    assert str(info.value).endswith(
+        "no plan for role 'nope'; choose one of: "
+        + ", ".join(
+            [
+                "brand_content",
+                "event_planning",
+                "marketing_specialist",
+                "offline_channel",
+                "online_promotion",
+            ]
+        )
+    )
