@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill as pm
 import pytest
 
 import perfkit
-from perfkit import summary
 from perfkit.display import HEADLINE_MIME
 from perfkit.periods import resolve_period
 
@@ -111,20 +111,37 @@ def test_role_report_defaults_match_the_summary_and_show_no_pay(tmp_path):
     out = tmp_path / "notebooks" / "role_report.ipynb"
     nb = _run("role_report.ipynb", out)  # the defaults: relative paths, online_promotion
 
-    # the headline agrees with the summary worked out here
+    # the headline agrees with figures counted here with plain pandas, not perfkit.summary
     data = perfkit.load_dataset(ROOT / "data" / "sample")
     plan = perfkit.load_plan(ROOT / "templates" / "plans" / "online_promotion.yaml")
     label = resolve_period("latest", months=data.months, kind=plan.period).label
-    ev = perfkit.evaluate(data, {plan.role: plan}, label)
-    head = summary.headline(ev.results, plan=plan).iloc[0]
+    res = perfkit.evaluate(data, {plan.role: plan}, label).results
+    res = res[(res["role"] == "online_promotion") & (res["period"] == label)]
+    composite = res["composite"].dropna()
+    at_target = int((composite >= 1.0).sum())
     got = _headline(nb)
-    assert (got["role"], got["period"], got["headcount"]) == (
-        "online_promotion",
-        label,
-        head["headcount"],
+    assert (got["role"], got["period"], got["headcount"]) == ("online_promotion", label, len(res))
+    # everyone of the role employed for a day of the quarter, read from employees.csv
+    staff = pd.read_csv(ROOT / "data" / "sample" / "employees.csv", keep_default_na=False)
+    staff = staff[staff["role"] == "online_promotion"]
+    employed = (staff["hire_date"] <= "2026-09-30") & (
+        (staff["leave_date"] == "") | (staff["leave_date"] >= "2026-07-01")
     )
-    assert got["share_at_target"] == pytest.approx(head["share_at_target"], abs=1e-6)
-    assert got["mean_composite"] == pytest.approx(head["mean_composite"], abs=1e-6)
+    assert label == "2026Q3" and len(res) == int(employed.sum())
+    assert got["share_at_target"] == pytest.approx(at_target / len(composite), abs=1e-6)
+    assert got["mean_composite"] == pytest.approx(composite.mean(), abs=1e-6)
+    counts = res["rating"].value_counts()
+    assert got["bands"] == [[b.band, int(counts.get(b.band, 0))] for b in plan.rating_bands]
+    assert sum(c for _, c in got["bands"]) == len(res)
+    # and the table a reader sees says the same
+    shown = next(
+        o["data"]["text/plain"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if HEADLINE_MIME in o.get("data", {})
+    )
+    assert re.search(rf"Headcount\s+{len(res)}\b", shown), shown
+    assert f"{at_target / len(composite):.1%}" in shown, shown
 
     text = _output_text(nb)
     assert not PAY_WORDS.search(text), PAY_WORDS.search(text)
