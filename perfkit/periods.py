@@ -18,6 +18,7 @@ of rows are integer arithmetic on arrays.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -114,13 +115,69 @@ def format_period(first_month: int, kind: str) -> str:
     raise PeriodError(f"period kind {kind!r} is not known; use one of {', '.join(KINDS)}")
 
 
+#: Loose spellings of a period, as files and people write them, each with its canonical form.
+#: Matched against the upper-cased, stripped text.
+_LOOSE_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = [
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
+    (  # a date that stands for its month, as Excel writes a month column
+        re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$"),
+        lambda m: f"{m[1]}-{int(m[2]):02d}",
+    ),
+    (re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$"), lambda m: f"{m[1]}Q{m[2]}"),
+    (re.compile(r"^Q([1-4])\s*[-/ ]?\s*(\d{4})$"), lambda m: f"{m[2]}Q{m[1]}"),
+    (re.compile(r"^(\d{4})\s*-?\s*H([12])$"), lambda m: f"{m[1]}H{m[2]}"),
+    (re.compile(r"^(\d{4})(?:\.0)?$"), lambda m: m[1]),
+    (re.compile(r"^(\d{4})年(\d{1,2})月$"), lambda m: f"{m[1]}-{int(m[2]):02d}"),
+    # a month Excel displays as Jul-26 or July 2026 and writes so into a CSV
+    (
+        re.compile(r"^([A-Z]{3,9})[-\s/.']*(\d{2}|\d{4})$"),
+        lambda m: (
+            f"{m[2] if len(m[2]) == 4 else '20' + m[2]}-{_MONTH_NAMES[m[1]]:02d}"
+            if m[1] in _MONTH_NAMES
+            else None
+        ),
+    ),
+]
+_MONTH_NAMES = {
+    name: i
+    for i, full in enumerate(
+        ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+         "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"],
+        start=1,
+    )
+    for name in (full, full[:3])
+} | {"SEPT": 9}  # fmt: skip
+
+
+def canonical_label(text: str) -> str | None:
+    """The canonical label of a period however it is written, or None if it is no period.
+
+    Accepts the canonical forms in any case (``2026q3``) and the spellings files carry:
+    ``2026 Q3``, ``Q3 2026``, ``2026-7``, ``2026/07``, ``2026-07-01`` (a month's date),
+    ``2026年7月``, ``Jul-26``, ``July 2026``, ``2026H2``, ``2026.0``.
+
+    Examples
+    --------
+    >>> canonical_label("q3 2026"), canonical_label("2026-7"), canonical_label("soon")
+    ('2026Q3', '2026-07', None)
+    """
+    t = str(text).strip().upper()
+    for pattern, fmt in _LOOSE_FORMS:
+        if (m := pattern.match(t)) and (label := fmt(m)) is not None:
+            month = re.fullmatch(r"\d{4}-(\d{2})", label)
+            if month is None or 1 <= int(month[1]) <= 12:
+                return label
+    return None
+
+
 def parse_period(label: str | Period, *, where: str = "period") -> Period:
-    """Parse a period label.
+    """Parse a period label, written canonically or loosely (see :func:`canonical_label`).
 
     Parameters
     ----------
     label : str or Period
-        ``2026-07``, ``2026Q3``, ``2026H2`` or ``2026`` (a Period is returned unchanged).
+        ``2026-07``, ``2026Q3``, ``2026H2`` or ``2026`` in any case and the loose spellings
+        of :func:`canonical_label` (a Period is returned unchanged).
     where : str
         Where the label came from, for the error message (a file and row, or a CLI option).
 
@@ -131,23 +188,22 @@ def parse_period(label: str | Period, *, where: str = "period") -> Period:
     Raises
     ------
     PeriodError
-        If the label is none of the four forms.
+        If the label is not a period.
     """
     if isinstance(label, Period):
         return label
     text = str(label).strip()
-    if m := _MONTH_RE.match(text):
-        year, month = int(m[1]), int(m[2])
-        if 1 <= month <= 12:
-            i = year * 12 + month - 1
-            return Period(i, i, "month")
-    elif m := _QUARTER_RE.match(text):
+    canon = canonical_label(text) or ""
+    if m := _MONTH_RE.match(canon):
+        i = int(m[1]) * 12 + int(m[2]) - 1
+        return Period(i, i, "month")
+    if m := _QUARTER_RE.match(canon):
         i = int(m[1]) * 12 + (int(m[2]) - 1) * 3
         return Period(i, i + 2, "quarter")
-    elif m := _HALF_RE.match(text):
+    if m := _HALF_RE.match(canon):
         i = int(m[1]) * 12 + (int(m[2]) - 1) * 6
         return Period(i, i + 5, "half")
-    elif m := _YEAR_RE.match(text):
+    if m := _YEAR_RE.match(canon):
         i = int(m[1]) * 12
         return Period(i, i + 11, "year")
     raise PeriodError(
@@ -273,3 +329,58 @@ def require_months(
         f"{what} hold no actuals for {p.label} ({p.months[0]} to {p.months[-1]}); "
         f"{cover}: pick a period inside that range, or 'latest'"
     )
+
+
+def is_latest(label: object) -> bool:
+    """Whether a period argument is the word ``latest`` (any case, spaces around)."""
+    return isinstance(label, str) and label.strip().lower() == "latest"
+
+
+def resolve_periods(
+    period: str | Period | Iterable[str | Period],
+    *,
+    months: np.ndarray | list[str],
+    kinds: Iterable[str],
+    what: str = "the data",
+) -> list[Period]:
+    """The periods a command asks for: the one place ``latest`` and period lists are resolved.
+
+    Parameters
+    ----------
+    period : str, Period or iterable of them
+        Labels in any spelling :func:`parse_period` reads, Periods, or ``"latest"``: the
+        latest complete period (every month present in ``months``) of the plans' kind.
+    months : array of month labels
+        The months the data cover.
+    kinds : iterable of str
+        The period kinds of the plans being evaluated (``latest`` needs exactly one).
+    what : str
+        How to name the data in messages, e.g. ``data/sample``.
+
+    Returns
+    -------
+    list of Period
+        Distinct and in time order.
+
+    Raises
+    ------
+    PeriodError
+        If no period is given, a label is not a period, a period lies wholly outside the
+        data's months, or ``latest`` is asked of plans with different period kinds.
+    """
+    items = [period] if isinstance(period, str | Period) else list(period)
+    if not items:
+        raise PeriodError("no period given; pass a label like 2026Q3, or 'latest'")
+    out: set[Period] = set()
+    for item in items:
+        if is_latest(item):
+            found = sorted(set(kinds), key=MONTHS_PER.__getitem__)
+            if len(found) > 1:
+                raise PeriodError(
+                    f"'latest' is ambiguous: the plans evaluate over {', '.join(found)}; "
+                    "give a period label such as 2026Q3 instead"
+                )
+            out.add(latest_complete(months, found[0] if found else "quarter"))
+        else:
+            out.add(require_months(parse_period(item, where="period"), months=months, what=what))
+    return sorted(out, key=lambda p: (p.first, p.last))
