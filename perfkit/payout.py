@@ -1,9 +1,12 @@
 """From composite scores to money: payout curve, individual and team components, caps,
 discretionary modifier, proration, cent rounding and a plain-language explanation per line.
 
-Array functions (:func:`payout_curve`, :func:`team_result`, :func:`payout_pcts`,
-:func:`round_cents`) are the fast path calibration uses; :func:`compute_payouts` does the
-same on a frame of people. The rules, with formulas, are in ``docs/engine.md``.
+:func:`pay` is the one money path: :func:`perfkit.evaluate`, a what-if and a Monte Carlo
+draw all give it achievement per person-period and a plan, and it applies every money rule
+(team pooling, curve, gates, modifier, caps, the period's target bonus, proration,
+currency, cents), with explanations only when asked. The array pieces it is built from
+(:func:`payout_curve`, :func:`team_result`, :func:`payout_pcts`, :func:`round_cents`) stay
+public for tests and charts. The rules, with formulas, are in ``docs/engine.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pandas as pd
 from .errors import DataError, PlanError
 from .frames import Coded, codes_against, distinct, label_codes, text_take
 from .plans import PayoutCurve, Plan
-from .scoring import KNOT_TOLERANCE, achievement, curve_score
+from .scoring import KNOT_TOLERANCE, achievement, band_codes, curve_score
 
 TIER_NONE = "no composite"
 TIER_BELOW = "below threshold"
@@ -683,105 +686,224 @@ def explain(
     return pc.binary_join_element_wise(*phrases, _scalar(""))
 
 
-# -- frame level -------------------------------------------------------------------------
-
-#: Columns :func:`compute_payouts` adds.
-PAYOUT_COLUMNS = [
-    "team_result", "individual_pct", "team_pct", "payout_pct", "payout_amount", "explanation",
-]  # fmt: skip
+# -- the money path ----------------------------------------------------------------------
 
 
-def compute_payouts(
-    people: pd.DataFrame, *, plan: Plan, scores: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Payouts for a frame of people scored under one plan.
+def team_groups(team: Any, period: Any = None) -> np.ndarray:
+    """One code per (team, period): the people whose results pool into one team result.
 
     Parameters
     ----------
-    people : pandas.DataFrame
-        One row per (employee_id, period) with ``employee_id, period, team, composite,
-        gate_passed`` and optionally ``rating``, ``modifier`` (default 1), ``proration``
-        (default 1), ``target_bonus`` (default 1: amounts are then shares) and ``currency``
-        (default the plan's), e.g. the output of :func:`perfkit.scoring.score_achievement`.
-    plan : Plan
-    scores : pandas.DataFrame, optional
-        Metric scores (``employee_id, period, metric, achievement`` and, for pooled ``sum``
-        team metrics, ``actual, target``); needed when ``payout.team_measure`` names a metric.
+    team : array-like (n,)
+        Team codes (integers, -1 for no team) or team labels (missing or ``""`` for none).
+    period : array-like (n,), optional
+        Period codes or labels; omitted, every row is of one period.
 
     Returns
     -------
-    pandas.DataFrame
-        ``people`` (copied) with ``team_result, individual_pct, team_pct, payout_pct,
-        payout_amount, explanation`` added.
-    """
-    out = people.copy()
-    n = len(out)
-    comp = out["composite"].to_numpy(dtype=np.float64)
-    key = (
-        out["team"].astype(object).fillna("\x00none").astype(str)
-        + "\x1f"
-        + out["period"].astype(str)
-    )
-    group, _ = pd.factorize(key)
-    if plan.payout.team_measure == "composite":
-        tr = team_result(group, plan=plan, composite=comp)
-    else:
-        if scores is None:
-            raise PlanError(
-                f"plan {plan.role}: team_measure {plan.payout.team_measure!r} is a metric; "
-                "pass scores= with the members' achievements"
-            )
-        sub = scores[scores["metric"] == plan.payout.team_measure]
-        skey = sub["employee_id"].astype(str) + "\x1f" + sub["period"].astype(str)
-        pkey = out["employee_id"].astype(str) + "\x1f" + out["period"].astype(str)
-        pos = codes_against(pkey, pd.Index(skey.to_numpy()))
+    numpy.ndarray of int64 (n,)
+        Codes from 0; a person without a team forms a group of their own.
 
-        def pick(c: str) -> np.ndarray | None:
-            if c not in sub.columns:
-                return None
-            v = sub[c].to_numpy(dtype=np.float64)
-            return np.where(pos >= 0, v[np.maximum(pos, 0)], np.nan)
+    Notes
+    -----
+    Callers pass the people of one plan only, so a team spread over several roles pools
+    each role's members apart, and a what-if on one plan never moves another plan's pay.
+    """
+    t = np.asarray(team)
+    if t.dtype.kind in "iu":
+        codes = t.astype(np.int64, copy=True)
+    else:
+        labels = pd.Series(t, dtype=object).where(lambda x: x.notna() & (x != ""))
+        codes = pd.factorize(labels)[0].astype(np.int64)
+    n = len(codes)
+    if period is None:
+        pcodes = np.zeros(n, dtype=np.int64)
+    else:
+        per = np.asarray(period)
+        pcodes = (per.astype(np.int64) if per.dtype.kind in "iu" else pd.factorize(per)[0]).astype(
+            np.int64
+        )
+    alone = codes < 0
+    codes[alone] = (int(codes.max(initial=-1)) + 1) + np.arange(alone.sum())
+    width = int(codes.max()) + 1 if n else 1
+    return pd.factorize(pcodes * width + codes)[0].astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class Payout:
+    """What :func:`pay` works out for ``n`` person-periods under one plan.
+
+    Attributes
+    ----------
+    scores : ScoreArrays
+        Achievement, scores, weights, composite, band and gates
+        (:func:`perfkit.scoring.score_matrix`).
+    band : Coded
+        The rating band of each line as codes into band names (None: no band).
+    team_result : numpy.ndarray (n,)
+        The person's team result on the composite scale; NaN where the team has none.
+    pct : PayoutArrays
+        The payout curve values, the components and the payout share of target bonus.
+    target_bonus : numpy.ndarray (n,)
+        The period's target bonus: the annual target bonus x months / 12 (not rounded).
+    proration : numpy.ndarray (n,)
+        The share of the period paid for: employed days over the period's days when the
+        plan prorates by days, else 1.
+    amount : numpy.ndarray (n,)
+        ``target_bonus x payout_pct x proration`` rounded half-up to cents.
+    currency : Coded
+        The employee's currency, the plan's where none is given.
+    explanation : pyarrow.LargeStringArray or None
+        One sentence per line, only when :func:`pay` was asked to explain.
+    """
+
+    scores: Any
+    band: Coded
+    team_result: np.ndarray
+    pct: PayoutArrays
+    target_bonus: np.ndarray
+    proration: np.ndarray
+    amount: np.ndarray
+    currency: Coded
+    explanation: Any = None
+
+
+def pay(
+    achievement: Any,
+    *,
+    plan: Plan,
+    team: Any = None,
+    period: Any = None,
+    actual: Any = None,
+    target: Any = None,
+    modifier: Any = 1.0,
+    annual_bonus: Any = None,
+    months: Any = None,
+    days: Any = None,
+    period_days: Any = None,
+    currency: Any = None,
+    explain_lines: bool = False,
+) -> Payout:
+    """Pay ``n`` person-periods under one plan: the one money path.
+
+    :func:`perfkit.evaluate`, a what-if on a changed plan and a Monte Carlo draw all come
+    here; every money rule (team pooling, the payout curve, team share, gates, the
+    modifier, the person cap, the period's target bonus, proration, currency, cent
+    rounding) is applied here and nowhere else.
+
+    Parameters
+    ----------
+    achievement : array-like (n, k)
+        Achievement of each person-period (rows) on each plan metric (columns, in plan
+        order); NaN where a metric could not be measured.
+    plan : Plan
+    team : array-like (n,), optional
+        Team codes or labels (see :func:`team_groups`); omitted, nobody shares a team and
+        the team component is each person's own result.
+    period : array-like (n,), optional
+        Period codes or labels: teams pool within a period.
+    actual, target : array-like (n, k), optional
+        Actuals and targets; a ``sum`` metric named as ``payout.team_measure`` pools them
+        (sum of actuals over sum of targets) when given.
+    modifier : array-like (n,) or float
+        The discretionary modifier (check it with :func:`check_modifiers` first).
+    annual_bonus : array-like (n,), optional
+        Annual target bonus in the person's currency; omitted, amounts are shares of a
+        target bonus of 1.
+    months : int or array-like (n,), optional
+        Months in each line's period (default: the plan's period kind). The period target
+        bonus is ``annual_bonus x months / 12``.
+    days, period_days : array-like (n,), optional
+        Days employed in the period and the period's days; prorate when the plan's
+        ``payout.proration`` is ``days`` (omitted: no proration).
+    currency : Coded or array-like (n,), optional
+        The person's currency; missing or ``""`` means the plan's.
+    explain_lines : bool
+        Write one explanation sentence per line (off for thousands of draws).
+
+    Returns
+    -------
+    Payout
+
+    Raises
+    ------
+    DataError
+        If an annual target bonus is missing.
+    """
+    from .periods import MONTHS_PER
+    from .scoring import score_matrix
+
+    arrays = score_matrix(achievement, plan=plan)
+    comp = arrays.composite
+    n = len(comp)
+    groups = team_groups(np.arange(n) if team is None else team, period)
+    measure = plan.payout.team_measure
+    if measure == "composite":
+        tr = team_result(groups, plan=plan, composite=comp)
+    else:
+        j = plan.metric_keys.index(measure)
+
+        def col(x: Any) -> np.ndarray | None:
+            return None if x is None else np.asarray(x, dtype=np.float64)[:, j]
 
         tr = team_result(
-            group, plan=plan, actual=pick("actual"), target=pick("target"),
-            achievements=pick("achievement"),
+            groups, plan=plan, actual=col(actual), target=col(target),
+            achievements=arrays.achievement[:, j],
         )  # fmt: skip
-    modifier = (
-        out["modifier"].to_numpy(dtype=np.float64) if "modifier" in out.columns else np.ones(n)
+    modifier = np.broadcast_to(np.asarray(modifier, dtype=np.float64), (n,))
+    pct = payout_pcts(
+        comp, plan=plan, team_result=tr, gate_passed=arrays.gate_passed, modifier=modifier
     )
-    proration = (
-        out["proration"].to_numpy(dtype=np.float64) if "proration" in out.columns else np.ones(n)
+    if months is None:
+        months = MONTHS_PER[plan.period]
+    if annual_bonus is None:
+        bonus = np.ones(n)
+    else:
+        annual = np.asarray(annual_bonus, dtype=np.float64)
+        if np.isnan(annual).any():
+            raise DataError(
+                "employees: annual_target_bonus is missing; give the full-year target bonus "
+                "in the employee's currency (0 if none)"
+            )
+        bonus = period_target_bonus(annual, 1) * np.broadcast_to(months, (n,))
+    if plan.payout.proration == "days" and days is not None and period_days is not None:
+        proration = np.asarray(days, dtype=np.float64) / np.asarray(period_days, np.float64)
+    else:
+        proration = np.ones(n)
+    amount = round_cents(bonus * pct.payout_pct * proration)
+    cur = _currency(currency, plan, n)
+    band, band_names = band_codes(comp, plan=plan)
+    text = None
+    if explain_lines:
+        text = explain(
+            plan=plan, composite=comp,
+            band=Coded(band, np.where(band_names == None, "-", band_names)),  # noqa: E711
+            gate_passed=arrays.gate_passed, gate_detail=arrays.gate_detail, team_value=tr,
+            pay=pct, modifier=modifier, proration=proration, amount=amount, currency=cur,
+            days=days, period_days=period_days,
+        )  # fmt: skip
+    return Payout(
+        scores=arrays,
+        band=Coded(band, band_names),
+        team_result=tr,
+        pct=pct,
+        target_bonus=bonus,
+        proration=proration,
+        amount=amount,
+        currency=cur,
+        explanation=text,
     )
-    bonus = (
-        out["target_bonus"].to_numpy(dtype=np.float64) if "target_bonus" in out.columns
-        else np.ones(n)
-    )  # fmt: skip
-    gate = out["gate_passed"].to_numpy(dtype=bool) if "gate_passed" in out.columns else True
-    pay = payout_pcts(comp, plan=plan, team_result=tr, gate_passed=gate, modifier=modifier)
-    amount = round_cents(bonus * pay.payout_pct * proration)
-    band = (
-        out["rating"].astype(object).fillna("-").to_numpy() if "rating" in out.columns
-        else np.full(n, "-", dtype=object)
-    )  # fmt: skip
-    currency = (
-        out["currency"].astype(object).fillna(plan.currency).to_numpy()
-        if "currency" in out.columns else np.full(n, plan.currency, dtype=object)
-    )  # fmt: skip
-    gate_detail = (
-        out["gate_failed"].astype(object).fillna("").to_numpy() if "gate_failed" in out.columns
-        else np.full(n, "", dtype=object)
-    )  # fmt: skip
-    out["team_result"] = tr
-    out["individual_pct"] = pay.individual_pct
-    out["team_pct"] = pay.team_pct
-    out["payout_pct"] = pay.payout_pct
-    out["payout_amount"] = amount
-    out["explanation"] = pd.array(
-        explain(
-            plan=plan, composite=comp, band=band, gate_passed=np.broadcast_to(gate, (n,)),
-            gate_detail=gate_detail, team_value=tr, pay=pay, modifier=modifier,
-            proration=proration, amount=amount, currency=currency,
-        ),
-        dtype="string",
-    )  # fmt: skip
-    return out
+
+
+def _currency(currency: Any, plan: Plan, n: int) -> Coded:
+    """The person's currency as codes, the plan's where it is missing or blank."""
+    if currency is None:
+        return Coded(np.zeros(n, dtype=np.int64), np.array([plan.currency], dtype=object))
+    if isinstance(currency, Coded):
+        codes, labels = np.asarray(currency.codes, dtype=np.int64), np.asarray(currency.labels)
+    else:
+        codes, labels = label_codes(pd.Series(np.asarray(currency, dtype=object)))
+    blank = np.array([pd.isna(v) or v == "" for v in labels], dtype=bool)
+    labels = np.append(labels, plan.currency)
+    missing = (codes < 0) | np.append(blank, False)[codes]
+    return Coded(np.where(missing, len(labels) - 1, codes), labels)

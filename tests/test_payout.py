@@ -18,18 +18,18 @@ from perfkit.payout import (
     TIER_NONE,
     TIER_TARGET,
     check_modifiers,
-    compute_payouts,
     explain,
     lookup_modifiers,
+    pay,
     payout_curve,
     payout_pcts,
     payout_tier,
     round_cents,
+    team_groups,
     team_result,
     total_amount,
 )
 from perfkit.plans import PayoutCurve, load_plans
-from perfkit.scoring import score_achievement
 
 PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
 
@@ -174,25 +174,46 @@ def test_modifier_outside_plan_bounds_names_the_row(plans):
         )  # fmt: skip
 
 
-def test_compute_payouts_on_a_frame_of_achievements(plans):
-    plan = plans["brand_content"]
-    keys = plan.metric_keys
-    ach = pd.DataFrame(
-        {
-            "employee_id": np.repeat(["A", "B"], len(keys)), "period": "2026Q3",
-            "team": "T1", "metric": keys * 2,
-            "achievement": [1.0] * len(keys) + [np.nan] * len(keys),
-        }
+def test_pay_on_an_achievement_matrix(plans):
+    plan = plans["brand_content"]  # team share 30%, team measure: the composite
+    k = len(plan.metrics)
+    ach = np.vstack([np.ones(k), np.full(k, np.nan)])
+    out = pay(
+        ach, plan=plan, team=["T1", "T1"], annual_bonus=[40_000.0, 40_000.0], months=3,
+        days=[46, 92], period_days=[92, 92], explain_lines=True,
     )  # fmt: skip
-    people = score_achievement(ach, plan=plan)
-    people["target_bonus"] = 10_000.0
-    people["proration"] = [0.5, 1.0]
-    out = compute_payouts(people, plan=plan)
-    # A on target: 0.7 x 1.0 + 0.3 x curve(team mean of A only = 1.0) = 1.0; half the days
-    assert out["payout_pct"].tolist() == pytest.approx([1.0, 0.0])
-    assert out["payout_amount"].tolist() == [5000.0, 0.0]
-    assert out["explanation"].iloc[0].endswith("prorated 50.0%; paid 5,000.00 CNY")
-    assert out["explanation"].iloc[1] == "No metric could be scored → no payout; paid 0.00 CNY"
+    # A on target: 0.7 x 1.0 + 0.3 x curve(team mean of A only = 1.0) = 1.0 of the quarter's
+    # 10,000 target bonus, for half the days; B has no composite and is paid nothing
+    assert out.target_bonus.tolist() == [10_000.0, 10_000.0]
+    assert out.pct.payout_pct.tolist() == pytest.approx([1.0, 0.0])
+    assert out.proration.tolist() == [0.5, 1.0]
+    assert out.amount.tolist() == [5000.0, 0.0]
+    text = out.explanation.to_pylist()
+    assert text[0].endswith("prorated 46/92 days; paid 5,000.00 CNY")
+    assert text[1] == "No metric could be scored → no payout; paid 0.00 CNY"
+    # without explanations (a Monte Carlo draw) the money is the same
+    quiet = pay(ach, plan=plan, team=["T1", "T1"], annual_bonus=[40_000.0] * 2, months=3,
+                days=[46, 92], period_days=[92, 92])  # fmt: skip
+    assert quiet.explanation is None and quiet.amount.tolist() == [5000.0, 0.0]
+
+
+def test_pay_pools_teams_within_a_period_and_alone_without_a_team(plans):
+    plan = plans["brand_content"]
+    k = len(plan.metrics)
+    ach = np.array([[1.2] * k, [0.8] * k, [1.2] * k, [0.8] * k])
+    out = pay(ach, plan=plan, team=["T1", "T1", "T1", ""], period=["Q2", "Q2", "Q3", "Q3"])
+    comp = out.scores.composite
+    # Q2: two members pool; Q3: T1 has one member, and the person without a team is alone
+    assert out.team_result.tolist() == pytest.approx(
+        [(comp[0] + comp[1]) / 2, (comp[0] + comp[1]) / 2, comp[2], comp[3]]
+    )
+    assert team_groups(["T1", "T1", "T1", ""], ["Q2", "Q2", "Q3", "Q3"]).tolist() == [0, 0, 1, 2]
+
+
+def test_pay_refuses_a_missing_annual_bonus(plans):
+    plan = plans["brand_content"]
+    with pytest.raises(DataError, match="annual_target_bonus is missing"):
+        pay(np.ones((1, len(plan.metrics))), plan=plan, annual_bonus=[np.nan])
 
 
 def test_explanation_never_shows_a_missed_knot_as_reached(plans):

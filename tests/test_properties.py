@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 from perfkit.evaluation import evaluate
 from perfkit.io import Dataset
-from perfkit.payout import payout_curve, payout_pcts, round_cents, team_result, total_amount
+from perfkit.payout import pay, payout_curve, round_cents, total_amount
 from perfkit.plans import load_plans
-from perfkit.scoring import score_matrix
 
 SETTINGS = settings(
     max_examples=60,
@@ -44,18 +43,9 @@ def team_case(draw):
 
 
 def payout_of(plan, ach, mods):
-    """payout_pct of each person of one team, through the array fast path."""
-    arrays = score_matrix(ach, plan=plan)
-    group = np.zeros(len(ach), dtype=np.int64)
-    if plan.payout.team_measure == "composite":
-        tr = team_result(group, plan=plan, composite=arrays.composite)
-    else:
-        j = plan.metric_keys.index(plan.payout.team_measure)
-        tr = team_result(group, plan=plan, achievements=ach[:, j])
-    pay = payout_pcts(
-        arrays.composite, plan=plan, team_result=tr, gate_passed=arrays.gate_passed, modifier=mods
-    )
-    return arrays, pay
+    """Scores and payout shares of each person of one team, through the one money path."""
+    out = pay(ach, plan=plan, team=np.zeros(len(ach), dtype=np.int64), modifier=mods)
+    return out.scores, out.pct
 
 
 @SETTINGS
