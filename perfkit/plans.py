@@ -566,6 +566,39 @@ def load_plan(path: str | Path) -> Plan:
     return plan
 
 
+def find_plans_dir(plans_dir: str | Path | None = None, *, start: str | Path | None = None) -> Path:
+    """The plans folder a command uses: the one documented rule.
+
+    1. ``plans_dir`` when given (``--plans``), as it is;
+    2. else ``templates/plans`` in the working folder or the nearest parent folder that has
+       one (so commands work from anywhere inside a project folder such as one made by
+       ``perfkit init``, and from ``notebooks/``);
+    3. else the plans bundled with the installed package.
+
+    Parameters
+    ----------
+    plans_dir : str or Path, optional
+        An explicit folder.
+    start : str or Path, optional
+        Where the search of step 2 begins (default: the working folder).
+
+    Returns
+    -------
+    Path
+        For an explicit folder, that path even if it does not exist (loading it then
+        names it in the error).
+    """
+    if plans_dir is not None and str(plans_dir) != "":
+        return Path(plans_dir)
+    here = Path(start) if start is not None else Path.cwd()
+    for folder in (here, *here.resolve().parents):
+        if (folder / "templates" / "plans").is_dir():
+            return folder / "templates" / "plans"
+    from ._resources import templates_dir
+
+    return templates_dir() / "plans"
+
+
 def plan_files(directory: str | Path) -> dict[str, Path]:
     """The plan file of each role in a folder: the one rule for finding plans.
 

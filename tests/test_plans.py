@@ -331,3 +331,26 @@ def test_role_plan_reads_only_its_role(plans_dir: Path) -> None:
             ]
         )
     )
+
+
+def test_find_plans_dir_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfkit._resources import templates_dir
+    from perfkit.plans import find_plans_dir
+
+    # 1. an explicit folder, as given
+    assert find_plans_dir(tmp_path / "mine") == tmp_path / "mine"
+    # 2. templates/plans here or in the nearest parent
+    project = tmp_path / "project"
+    (project / "templates" / "plans").mkdir(parents=True)
+    deep = project / "notebooks" / "sub"
+    deep.mkdir(parents=True)
+    assert find_plans_dir(start=deep) == project / "templates" / "plans"
+    monkeypatch.chdir(project)
+    assert find_plans_dir().resolve() == (project / "templates" / "plans").resolve()
+    # 3. none found: the bundled plans, which load as the five role plans
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    monkeypatch.chdir(lone)
+    found = find_plans_dir()
+    assert found == templates_dir() / "plans"
+    assert sorted(load_plans(found)) == ROLES
