@@ -17,7 +17,13 @@ case with spaces (``Employee ID``), title rows above the header (the first
 :data:`HEADER_SCAN_ROWS` rows are searched for it), blank rows, ids Excel stored as numbers,
 thousands separators (``12,500``), periods Excel turned into dates (``2026-07-01``,
 ``Jul-26``) or written loosely (``2026/7``, ``2026 q3``, ``Q3 2026``, ``2026年7月``), dates as
-``2024/3/15``, and CSV saved as UTF-8 with a BOM or in the GB18030 code page.
+``2024/3/15``, CSV saved as UTF-8 with a BOM, as UTF-16 or in the GB18030 code page (decided
+from the whole file), and CSV separated by semicolons (then with decimal commas, ``1.234,5``)
+or tabs.
+
+What is refused, each as a problem with its fix: a ``.csv`` that is not text (a workbook, a
+binary file), a column holding data under a blank or merged header cell (it would be dropped
+silently), and a key repeated in ``mapping.yaml``.
 
 Column mapping (wide form)
 --------------------------
@@ -51,20 +57,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pandera.pandas as pa
-import yaml
+from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ._yaml import load_yaml
 from .errors import DataError, Problem
 
 __all__ = [
+    "MAX_MAGNITUDE",
     "RAW_METRICS",
+    "RAW_METRIC_RANGE",
     "TABLES",
+    "UNIT_MAX",
     "DataMapping",
     "Dataset",
     "TableMapping",
@@ -109,6 +121,30 @@ RAW_METRICS: dict[str, str] = {
     "repeat_purchase_rate": "fraction",
     "referrals": "count",
 }
+
+#: The most a value of each unit can sanely be in one month (``docs/data.md``). A count of a
+#: trillion leads or a spend of a thousand trillion CNY is an export error, and a value near
+#: the float limit (1e308) would overflow the sums and ratios it flows into. Fractions are
+#: shares from 0 to 1 (35% is 0.35) and scores are the partner survey's 1-5 scale.
+UNIT_MAX: dict[str, float] = {
+    "count": 1e12,
+    "people": 1e10,
+    "CNY": 1e15,
+    "rank": 1e6,
+    "score": 5.0,
+    "fraction": 1.0,
+}
+#: The sane range of each raw metric of the catalogue, inclusive: ``(minimum, maximum)``.
+#: None can be negative; the maximum is its unit's :data:`UNIT_MAX`.
+RAW_METRIC_RANGE: dict[str, tuple[float, float]] = {
+    m: (0.0, UNIT_MAX[unit]) for m, unit in RAW_METRICS.items()
+}
+#: The largest magnitude accepted for any other number that enters a computation (a custom
+#: raw metric, a target, a target bonus): beyond it sums and products risk overflow.
+MAX_MAGNITUDE = 1e15
+#: Cell separators a CSV file may use, tried in this order on the header row (``;`` is what
+#: Excel writes where the comma is the decimal mark).
+DELIMITERS = (",", ";", "\t")
 
 Kind = Literal["text", "number", "date", "month", "period"]
 
@@ -352,11 +388,10 @@ def _read_mapping(mapping: MappingLike, folder: Path, problems: _Problems) -> Da
             problems.add("", 0, str(path), "mapping file not found", "give its path")
             return None
         try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f", line {mark.line + 1}" if mark is not None else ""
-            problems.add("", 0, f"{where}{line}", "not valid YAML", "fix the syntax")
+            mapping = load_yaml(path, where=where, error=DataError) or {}
+        except DataError as exc:
+            for p in exc.problems:
+                problems.add_problem("", 0, p)
             return None
     try:
         result = DataMapping.model_validate(mapping)
@@ -473,6 +508,7 @@ class _Table:
     value_source: np.ndarray | None = None  # wide form: the user's column of each value
     broken: bool = False  # a required column is missing: no row checks, no cross-checks
     mapped: dict[str, str] = field(default_factory=dict)  # perfkit column -> mapping's name
+    decimal_comma: bool = False  # a CSV separated by ";": "1.234,5" is 1234.5
 
     def where(self, pos: int, column: str | None = None) -> str:
         text = f"{self.file}, row {self.rows[pos]}"
@@ -526,30 +562,111 @@ def _first_nonblank(rows: list[list[Any]]) -> int | None:
     return None
 
 
-def _read_csv(
-    path: Path, needed: set[str], any_of: set[str]
-) -> tuple[pd.DataFrame, np.ndarray] | str:
-    """Read a CSV file as text; returns (frame, row numbers) or a problem text."""
-    encoding = "utf-8-sig"
+@dataclass
+class _Read:
+    """What a reader got from one file: the cells, their row numbers and how it was written."""
+
+    frame: pd.DataFrame  # the file's columns under the header's names, cells as read
+    rows: np.ndarray  # the user's row number of each frame row
+    unnamed: list[Problem] = field(default_factory=list)  # data under a blank header cell
+    decimal_comma: bool = False
+
+
+#: The first bytes of files that are not text, what they are and the fix, for a file that
+#: arrives with a ``.csv`` name.
+_CSV_FIX = "save it as CSV (UTF-8, comma separated)"
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "is a zip file (an Excel workbook named .csv?), not CSV text",
+        f"{_CSV_FIX}, or rename it .xlsx if it is a workbook",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "is an old Excel .xls workbook named .csv, not CSV text",
+        f"{_CSV_FIX}, or save it as .xlsx (Excel Workbook)",
+    ),
+    (b"PAR1", "is a Parquet file named .csv, not CSV text", "rename it .parquet"),
+)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and ``""``, or ``("", problem)`` when it is not text.
+
+    The whole file is decoded, so a character cut by a read boundary cannot mislead the
+    choice: valid UTF-8 (with or without a BOM) is always read as UTF-8, UTF-16 with its BOM
+    (Excel's "Unicode Text") as UTF-16, and anything else must be valid GB18030 (the code page
+    Excel on Chinese Windows saves CSV in).
+    """
+    for magic, what, fix in _NOT_TEXT:
+        if data.startswith(magic):
+            return "", f"{what}; {fix}"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ""
+        except UnicodeDecodeError:
+            return "", f"is not valid UTF-16 text despite its byte-order mark; {_CSV_FIX}"
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return "", f"holds binary data (a zero byte on line {line}), not CSV text; {_CSV_FIX}"
     try:
-        head = path.read_bytes()[:65536].decode(encoding)
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    try:
+        return data.decode("gb18030"), ""
     except UnicodeDecodeError:
-        encoding = "gb18030"  # Excel on Chinese Windows saves CSV in this code page
-        head = path.read_bytes()[:65536].decode(encoding, errors="replace")
-    lines = list(csv.reader(_stdio.StringIO(head)))[:HEADER_SCAN_ROWS]
-    k = _header_index(lines, needed, any_of)
-    if k is None:
-        k = _first_nonblank(lines) or 0
+        return "", (
+            f"is not UTF-8 text (line {line} holds bytes that are neither UTF-8 nor GB18030); "
+            "save it as CSV UTF-8"
+        )
+
+
+def _split_head(head: str, needed: set[str], any_of: set[str]) -> tuple[str, list[list[str]], int]:
+    """The delimiter, the first rows split by it and the header row's index.
+
+    Each of :data:`DELIMITERS` is tried on the first rows; the first that yields a row holding
+    the needed column names wins. When none does (a misspelt header), the delimiter that
+    splits the first non-blank line into the most cells is used, so the problems name the
+    header's cells.
+    """
+    tried: list[tuple[int, str, list[list[str]]]] = []
+    for delim in DELIMITERS:
+        rows = list(islice(csv.reader(_stdio.StringIO(head), delimiter=delim), HEADER_SCAN_ROWS))
+        k = _header_index(rows, needed, any_of)
+        if k is not None:
+            return delim, rows, k
+        first = _first_nonblank(rows)
+        tried.append((len(rows[first]) if first is not None else 0, delim, rows))
+    _, delim, rows = max(tried, key=lambda x: x[0])  # max keeps the first of equals: ","
+    return delim, rows, _first_nonblank(rows) or 0
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _read_csv(path: Path, needed: set[str], any_of: set[str], wanted: list[str]) -> _Read | str:
+    """Read a CSV file as text; returns what was read or a problem text."""
+    text, problem = _decode(path.read_bytes())
+    if problem:
+        return problem
+    if not text.strip():
+        return "holds no header row"
+    try:
+        delim, lines, k = _split_head(text[:65536], needed, any_of)
+    except csv.Error as exc:
+        return f"cannot be read as CSV ({exc}); save it again as CSV (comma separated)"
+    name = _DELIMITER_NAMES[delim]
     try:
         frame = pd.read_csv(
-            path,
+            _stdio.StringIO(text),
+            sep=delim,
             skiprows=k,
             header=0,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
-            encoding=encoding,
         )
     except pd.errors.EmptyDataError:
         return "holds no header row"
@@ -558,27 +675,83 @@ def _read_csv(
         if m:
             return (
                 f"row {int(m[2]) + k} has {m[3]} cells but the header has {m[1]}; "
-                "remove the extra cells or quote text that holds a comma"
+                f"remove the extra cells or quote text that holds a {name}"
             )
         return f"cannot be read as CSV ({exc}); save it again as CSV (comma separated)"
-    except UnicodeDecodeError:
-        return "is not UTF-8 text; save it as CSV UTF-8"
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the extra cells as an index
+        return (
+            f"row {k + 2} has {frame.shape[1] + frame.index.nlevels} cells but the header has "
+            f"{frame.shape[1]}; remove the extra cells or quote text that holds a {name}"
+        )
     rows = np.arange(len(frame)) + k + 2
-    return frame, rows
+    header = lines[k] if k < len(lines) else []
+    blank = [j for j in range(frame.shape[1]) if j >= len(header) or _blank(header[j])]
+    read = _Read(frame, rows, decimal_comma=delim == ";")
+    if blank:
+        names = {_norm(h) for h in header if not _blank(h)}
+        hint = _lacking(wanted, names)
+        for j in blank:
+            filled = np.flatnonzero(_filled(frame.iloc[:, j]))
+            if len(filled):
+                read.unnamed.append(
+                    Problem(
+                        f"{path.name}, {_rows_text(rows[filled])}, column {j + 1}",
+                        f"data under a blank header cell (cell {j + 1} of header row {k + 1}), "
+                        "so the column has no name and would be dropped",
+                        f"write the column's name in the header row{hint} or delete the column",
+                    )
+                )
+        read.frame = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in blank]]
+    return read
+
+
+def _filled(s: pd.Series) -> np.ndarray:
+    """Mask of the cells that hold something (not empty, not only spaces)."""
+    mask = s.notna().to_numpy()
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        mask = mask & (s.astype(str).str.strip() != "").to_numpy()
+    return mask
+
+
+def _lacking(wanted: list[str], names: set[str]) -> str:
+    """`` (e.g. leave_date)``: the table's columns the header does not name, as a hint."""
+    missing = [w for w in wanted if _norm(w) not in names]
+    return f" (e.g. {', '.join(missing[:3])}, which the header lacks)" if missing else ""
+
+
+def _excel_sheet(book: pd.ExcelFile, sheet: str | int | None) -> str | None:
+    """The name of the sheet a mapping asks for (the first by default), or None."""
+    names = [str(n) for n in book.sheet_names]
+    if sheet is None or sheet == "":
+        return names[0] if names else None
+    if isinstance(sheet, int):
+        return names[sheet] if 0 <= sheet < len(names) else None
+    return sheet if sheet in names else None
+
+
+def _merged_over(path: Path, sheet: str, row: int) -> list[Any]:
+    """The merged cell ranges of ``sheet`` that cover sheet row ``row`` (from 1)."""
+    try:
+        ws = openpyxl.load_workbook(path)[sheet]  # not read-only: that mode hides merges
+        return [r for r in ws.merged_cells.ranges if r.min_row <= row <= r.max_row]
+    except Exception:  # the grid was read already; without merges the message is plainer
+        return []
 
 
 def _read_excel(
-    path: Path, sheet: str | int | None, needed: set[str], any_of: set[str]
-) -> tuple[pd.DataFrame, np.ndarray] | str:
+    path: Path, sheet: str | int | None, needed: set[str], any_of: set[str], wanted: list[str]
+) -> _Read | str:
     """Read one sheet, finding the header row below any title rows."""
+    unreadable = "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"
     try:
-        grid = pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=object)
-    except ValueError as exc:
-        if "not found" in str(exc) or "out of range" in str(exc).lower():
-            return f"has no sheet {sheet!r}; name an existing sheet in the mapping"
-        return "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            name = _excel_sheet(book, sheet)
+            if name is None:
+                shown = ", ".join(map(str, book.sheet_names[:10]))
+                return f"has no sheet {sheet!r}; name an existing sheet in the mapping ({shown})"
+            grid = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
     except Exception:  # a corrupt or mislabelled file: openpyxl/zipfile errors
-        return "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"
+        return unreadable
     cells = grid.head(HEADER_SCAN_ROWS).to_numpy().tolist()
     k = _header_index(cells, needed, any_of)
     if k is None:
@@ -590,16 +763,45 @@ def _read_excel(
     frame = grid.iloc[k + 1 :, keep]
     frame.columns = [str(header.iloc[j]).strip() for j in keep]
     rows = frame.index.to_numpy() + 1  # the frame's row i is the sheet's row i + 1
-    return frame.reset_index(drop=True), rows
+    read = _Read(frame.reset_index(drop=True), rows)
+    blank = [j for j in range(grid.shape[1]) if j not in set(keep)]
+    body = grid.iloc[k + 1 :]
+    unnamed = [(j, np.flatnonzero(_filled(body.iloc[:, j]))) for j in blank]
+    unnamed = [(j, filled) for j, filled in unnamed if len(filled)]
+    if unnamed:
+        hrow = k + 1  # the header's sheet row
+        merges = _merged_over(path, name, hrow)
+        hint = _lacking(wanted, {_norm(header.iloc[j]) for j in keep})
+        for j, filled in unnamed:
+            col = get_column_letter(j + 1)
+            first, last = body.index[filled[0]] + 1, body.index[filled[-1]] + 1
+            cells_at = f"cell {col}{first}" if first == last else f"cells {col}{first}:{col}{last}"
+            merge = next((r for r in merges if r.min_col <= j + 1 <= r.max_col), None)
+            if merge is not None:
+                top = grid.iat[merge.min_row - 1, merge.min_col - 1]
+                found = (
+                    f"data under header cell {col}{hrow}, which is part of the merged cell "
+                    f"{merge.coord} ({_show(top)}), so the column has no name of its own and "
+                    "would be dropped"
+                )
+                fix = f"unmerge {merge.coord} and write each column's own name{hint}"
+            else:
+                found = (
+                    f"data under the blank header cell {col}{hrow}, so the column has no name "
+                    "and would be dropped"
+                )
+                fix = f"write the column's name in {col}{hrow}{hint} or delete the column"
+            read.unnamed.append(Problem(f"{path.name}, sheet {name}, {cells_at}", found, fix))
+    return read
 
 
-def _read_parquet(path: Path) -> tuple[pd.DataFrame, np.ndarray] | str:
+def _read_parquet(path: Path) -> _Read | str:
     try:
         frame = pd.read_parquet(path)
     except Exception:  # pyarrow raises several types for unreadable files
         return "cannot be read as a Parquet file; write it again, e.g. with DataFrame.to_parquet"
     frame.columns = [str(c) for c in frame.columns]
-    return frame.reset_index(drop=True), np.arange(1, len(frame) + 1)
+    return _Read(frame.reset_index(drop=True), np.arange(1, len(frame) + 1))
 
 
 def _read_table(
@@ -627,21 +829,29 @@ def _read_table(
         required = [c for c in required if c not in ("metric", _VALUE_COLUMN[table])]
     needed = {_norm(ours_to_theirs.get(c, c)) for c in required}
     any_of = {_norm(m) for m in metrics}
+    wanted = [  # the table's columns as the file would name them, for hints
+        ours_to_theirs.get(c.name, c.name)
+        for c in _COLUMNS[table]
+        if not (metrics and c.name in ("metric", _VALUE_COLUMN[table]))
+    ]
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        got = _read_csv(path, needed, any_of)
+        got = _read_csv(path, needed, any_of, wanted)
     elif suffix == ".xlsx":
         if tm and tm.sheet is not None:
             file = f"{file}, sheet {tm.sheet}"
-        got = _read_excel(path, tm.sheet if tm else None, needed, any_of)
+        got = _read_excel(path, tm.sheet if tm else None, needed, any_of, wanted)
     elif suffix == ".parquet":
         got = _read_parquet(path)
     else:
         got = f"is an old {suffix} workbook; save it as .xlsx (Excel Workbook)"
     if isinstance(got, str):
-        problems.add(table, 0, file, got.split(";")[0], got.partition("; ")[2] or "")
+        found, _, fix = got.partition("; ")
+        problems.add(table, 0, file, found, fix)
         return None
-    raw, rows = got
+    for p in got.unnamed:
+        problems.add_problem(table, 0, p)
+    raw, rows = got.frame, got.rows
     # drop empty rows (blank lines, spacing rows in Excel), keeping the user's row numbers
     filled = raw.notna().to_numpy()
     if raw.dtypes.eq(object).any():
@@ -669,7 +879,9 @@ def _read_table(
         columns[ours] = str(col)
         new_names.append(ours)
     raw.columns = new_names
-    t = _Table(table, file, raw, rows, columns, mapped=ours_to_theirs)
+    t = _Table(
+        table, file, raw, rows, columns, mapped=ours_to_theirs, decimal_comma=got.decimal_comma
+    )
     seen = [_norm(c) for c in new_names]
     for name in sorted({c for c in seen if seen.count(c) > 1}):
         problems.add(table, 0, file, f"two columns named {name!r}", "rename or remove one")
@@ -708,7 +920,17 @@ def _melt(t: _Table, melt: dict[str, str]) -> _Table:
     src = np.repeat(np.array(cols, dtype=object), n)
     rows = np.tile(t.rows, len(cols))
     long = long.loc[keep].reset_index(drop=True)
-    return _Table(t.name, t.file, long, rows[keep], t.columns, src[keep], t.broken, mapped=t.mapped)
+    return _Table(
+        t.name,
+        t.file,
+        long,
+        rows[keep],
+        t.columns,
+        src[keep],
+        t.broken,
+        mapped=t.mapped,
+        decimal_comma=t.decimal_comma,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -740,20 +962,35 @@ def _as_text(s: pd.Series) -> pd.Series:
     return out.where(out != "")
 
 
-def _as_number(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Float values and a mask of cells that hold something that is not a finite number."""
+def _as_number(
+    s: pd.Series, decimal_comma: bool = False
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Float values, a mask of cells that are not a finite number and one of ambiguous cells.
+
+    With ``decimal_comma`` (a CSV separated by ``;``, as Excel writes where the comma is the
+    decimal mark) ``1.234,5`` and ``0,35`` are 1234.5 and 0.35, and ``1.234`` is ambiguous
+    (a thousand and more, or one and a bit): it is masked as ambiguous, not read. Otherwise a
+    comma separates thousands (``12,500``).
+    """
+    none = np.zeros(len(s), bool)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         num = s.astype("float64")
         bad = num.notna().to_numpy() & ~np.isfinite(num.to_numpy())
-        return num.where(~bad), bad
+        return num.where(~bad), bad, none
     text = _as_text(s)
-    if text.str.contains(",", regex=False).any():  # thousands separators: 12,500
+    ambiguous = none
+    if decimal_comma:
+        ambiguous = text.str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").fillna(False).to_numpy(dtype=bool)
+        comma = text.str.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+").fillna(False)
+        plain = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        text = text.where(~comma, plain).where(~ambiguous)
+    elif text.str.contains(",", regex=False).any():  # thousands separators: 12,500
         grouped = text.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False)
         text = text.where(~grouped, text.str.replace(",", "", regex=False))
     num = pd.to_numeric(text, errors="coerce").astype("float64")
     arr = num.to_numpy()
     bad = text.notna().to_numpy() & ~np.isfinite(arr)
-    return num.where(~bad), bad
+    return num.where(~bad), bad, ambiguous
 
 
 _DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
@@ -839,6 +1076,10 @@ def _as_period(s: pd.Series) -> pd.Series:
 _EXPECT = {
     "number": "write a number, e.g. 1250 or 0.35 (no units or letters)",
     "date": "write a date as YYYY-MM-DD, e.g. 2024-03-15",
+    "ambiguous": (
+        "in a file separated by semicolons the comma is the decimal mark, so this could be "
+        "a thousand and more or one and a bit: write 1234 for the first, 1,234 for the second"
+    ),
 }
 
 
@@ -856,11 +1097,16 @@ def _coerce(t: _Table, problems: _Problems) -> dict[str, np.ndarray]:
         elif col.kind in ("month", "period"):
             frame[col.name] = _as_period(s)
         else:
-            conv, bad = _as_number(s) if col.kind == "number" else _as_date(s)
+            if col.kind == "number":
+                conv, bad, ambiguous = _as_number(s, t.decimal_comma)
+            else:
+                (conv, bad), ambiguous = _as_date(s), np.zeros(len(s), bool)
             frame[col.name] = conv
-            if bad.any():
-                failed[col.name] = bad
-                _cell_problems(t, np.flatnonzero(bad), col.name, s, _EXPECT[col.kind], problems)
+            if bad.any() or ambiguous.any():
+                failed[col.name] = bad | ambiguous
+            for mask, kind in ((bad, col.kind), (ambiguous, "ambiguous")):
+                if mask.any():
+                    _cell_problems(t, np.flatnonzero(mask), col.name, s, _EXPECT[kind], problems)
     return failed
 
 

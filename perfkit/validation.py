@@ -16,9 +16,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import PerfkitError, PlanError, Problem
+from .errors import DataError, PerfkitError, PlanError, Problem
 from .io import (
     MAX_LISTED,
+    MAX_MAGNITUDE,
+    RAW_METRIC_RANGE,
     RAW_METRICS,
     Dataset,
     MappingLike,
@@ -31,7 +33,7 @@ from .io import (
 )
 from .periods import format_period, latest_complete, parse_period, period_first_month
 
-__all__ = ["ValidationReport", "validate"]
+__all__ = ["ValidationReport", "load_checked", "validate"]
 
 
 @dataclass(frozen=True)
@@ -337,28 +339,128 @@ def _against_plans(
             )
 
 
-def _negative_actuals(tables: dict[str, _Table], problems: _Problems) -> None:
-    """Catalogue raw metrics are counts, money, ranks and shares: none can be negative.
+def _grouped(
+    t: _Table,
+    mask: np.ndarray,
+    by: pd.Series,
+    column: str,
+    text: Callable[[Any, pd.Series], tuple[str, str]],
+    problems: _Problems,
+) -> None:
+    """One problem per distinct ``by`` value among the masked rows, naming its rows.
 
-    A negative month (a refund or a correction booked as its own row) would otherwise flow
-    into sums and ratios and could raise someone's score. One problem per raw metric,
-    naming its rows. Raw metrics outside the catalogue may be negative (a margin, say).
+    ``text(key, values)`` gives the found and expected texts from the group's key and its
+    values of ``column``.
     """
-    act = tables.get("actuals")
-    if act is None or act.broken or act.frame.empty:
-        return
-    frame = act.frame
-    bad = (frame["metric"].isin(list(RAW_METRICS)) & (frame["value"] < 0)).to_numpy()
-    pos = np.flatnonzero(bad)
+    pos = np.flatnonzero(mask)
     if not len(pos):
         return
-    for metric, rows in pd.Series(act.rows[pos]).groupby(frame["metric"].iloc[pos].to_numpy()):
-        problems.add(
-            "actuals",
-            int(rows.min()),
-            f"{act.file}, {_rows_text(rows)}, column {act.column_name('value')}",
-            f"found a negative {metric} (unit: {RAW_METRICS[metric]}), which cannot be below zero",
-            "correct the month it belongs to so that it nets to zero or more",
+    frame = pd.DataFrame(
+        {"key": by.iloc[pos].to_numpy(), "pos": pos, "value": t.frame[column].iloc[pos].to_numpy()}
+    )
+    groups = list(frame.groupby("key", sort=True, dropna=False))
+    for key, grp in groups[:MAX_LISTED]:
+        first = int(grp["pos"].iloc[0])
+        rows = t.rows[grp["pos"].to_numpy()]
+        found, expected = text(key, grp["value"])
+        where = f"{t.file}, {_rows_text(rows)}, column {t.column_name(column, first)}"
+        problems.add(t.name, int(rows.min()), where, found, expected)
+    if len(groups) > MAX_LISTED:
+        rest = len(groups) - MAX_LISTED
+        where = f"{t.file}, column {t.column_name(column)}"
+        problems.add(t.name, int(t.rows[pos].max()), where, f"{rest} more values like these")
+
+
+def _up_to(values: pd.Series) -> str:
+    """``1e+13`` for one value, ``values up to 1e+13`` for several."""
+    top = float(values.abs().max())
+    return f"{top:g}" if len(values) == 1 else f"values up to {top:g}"
+
+
+_TOO_BIG = "correct the value: it is an export or typing error"
+
+
+def _out_of_range(tables: dict[str, _Table], problems: _Problems) -> None:
+    """Numbers outside their sane range (:data:`~perfkit.io.RAW_METRIC_RANGE`), by rows.
+
+    A catalogue raw metric must lie within its range: none can be negative (a refund or a
+    correction booked as its own row would flow into sums and ratios and could raise a
+    score), counts stay below a trillion, money below 1e15 CNY, fractions within 0 to 1 and
+    the partner survey's score within 1-5 (see ``docs/data.md``). Any other raw metric may be
+    negative (a margin, say) but, like every target and target bonus, must stay within
+    :data:`~perfkit.io.MAX_MAGNITUDE` of zero so that no computation overflows. One problem
+    per metric (or person, for a bonus) and kind, naming its rows.
+    """
+    act = tables.get("actuals")
+    if act is not None and not act.broken and not act.frame.empty:
+        metric, value = act.frame["metric"], act.frame["value"]
+        lo = metric.map({m: r[0] for m, r in RAW_METRIC_RANGE.items()}).astype(float)
+        hi = metric.map({m: r[1] for m, r in RAW_METRIC_RANGE.items()}).astype(float)
+        known = lo.notna().to_numpy()
+
+        def below(m: str, v: pd.Series) -> tuple[str, str]:
+            if RAW_METRIC_RANGE[m][0] == 0:
+                return (
+                    f"found a negative {m} (unit: {RAW_METRICS[m]}), which cannot be below zero",
+                    "correct the month it belongs to so that it nets to zero or more",
+                )
+            least = RAW_METRIC_RANGE[m][0]
+            return f"found {v.min():g}, below the least a {m} can be ({least:g})", "correct it"
+
+        def above(m: str, v: pd.Series) -> tuple[str, str]:
+            unit, most = RAW_METRICS[m], RAW_METRIC_RANGE[m][1]
+            fix = {
+                "fraction": "write a share as a fraction from 0 to 1 (35% is 0.35)",
+                "score": "use the survey's 1-5 scale",
+            }.get(unit, "correct the value: it is an export or typing error")
+            return (
+                f"found {_up_to(v)} for {m} (unit: {unit}), above the most a month's {m} can "
+                f"be ({most:g}, see docs/data.md)",
+                fix,
+            )
+
+        def huge(m: str, v: pd.Series) -> tuple[str, str]:
+            return (
+                f"found {_up_to(v)} for {m}, beyond ±{MAX_MAGNITUDE:g} (sums and ratios of it "
+                "could overflow)",
+                _TOO_BIG,
+            )
+
+        checks = (
+            (known & (value < lo).to_numpy(), below),
+            (known & (value > hi).to_numpy(), above),
+            (~known & (value.abs() > MAX_MAGNITUDE).to_numpy(), huge),
+        )
+        for mask, text in checks:
+            _grouped(act, mask, metric, "value", text, problems)
+
+    tgt = tables.get("targets")
+    if tgt is not None and not tgt.broken and not tgt.frame.empty:
+        _grouped(
+            tgt,
+            (tgt.frame["target"].abs() > MAX_MAGNITUDE).to_numpy(),
+            tgt.frame["metric"],
+            "target",
+            lambda m, v: (
+                f"found {_up_to(v)} as a {m} target, beyond {MAX_MAGNITUDE:g} (scoring with it "
+                "could overflow)",
+                _TOO_BIG,
+            ),
+            problems,
+        )
+
+    emp = tables.get("employees")
+    if emp is not None and not emp.broken and not emp.frame.empty:
+        _grouped(
+            emp,
+            (emp.frame["annual_target_bonus"].abs() > MAX_MAGNITUDE).to_numpy(),
+            emp.frame["employee_id"],
+            "annual_target_bonus",
+            lambda e, v: (
+                f"found {_up_to(v)} for {e}, beyond {MAX_MAGNITUDE:g} (the payout would overflow)",
+                _TOO_BIG,
+            ),
+            problems,
         )
 
 
@@ -391,9 +493,11 @@ def validate(
     role has a plan and pays in the plan's currency; that every raw metric in ``actuals`` is
     in the catalogue of ``docs/data.md`` (:data:`RAW_METRICS`) or measured by a plan; that
     every raw metric a plan measures has rows for the role's people; that ``targets`` name
-    metric keys and ``ratings`` name rating names of the person's plan; and that modifiers lie
-    within the plan's ``payout.modifier_min``..``modifier_max``. A rater id that is not an
-    employee is fine: managers need not be in ``employees``.
+    metric keys and ``ratings`` name rating names of the person's plan; that modifiers lie
+    within the plan's ``payout.modifier_min``..``modifier_max``; and that numbers lie within
+    their sane range: a catalogue raw metric within :data:`~perfkit.io.RAW_METRIC_RANGE`, any
+    other actual, every target and target bonus within :data:`~perfkit.io.MAX_MAGNITUDE`. A
+    rater id that is not an employee is fine: managers need not be in ``employees``.
     """
     problems = _Problems()
     tables = _load_tables(data_dir, mapping, problems)
@@ -403,7 +507,7 @@ def validate(
         problems.add_problem("plans", 0, p)
     notes: list[str] = []
     _against_plans(tables, plans, broken, plans_path, problems, notes)
-    _negative_actuals(tables, problems)
+    _out_of_range(tables, problems)
     ds = _dataset(tables, str(data_dir)) if "employees" in tables else None
     files = {name: (t.file, len(t.frame)) for name, t in tables.items()}
     return ValidationReport(
@@ -415,3 +519,43 @@ def validate(
         files=files,
         plans_dir=str(plans_dir),
     )
+
+
+def load_checked(
+    data_dir: str | Path,
+    *,
+    plans_dir: str | Path,
+    mapping: MappingLike = None,
+) -> tuple[Dataset, dict[str, Any]]:
+    """Read a data set and its plans, refusing them on any problem :func:`validate` finds.
+
+    ``perfkit score`` and ``perfkit report`` read their inputs through this function, so
+    they refuse exactly what ``perfkit validate`` reports: the per-file checks, the plans, the
+    data against the plans and the range checks.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data set folder (see :func:`~perfkit.io.load_dataset`).
+    plans_dir : str or Path
+        Folder of ``<role>.yaml`` plans.
+    mapping : optional
+        A column mapping, as for :func:`~perfkit.io.load_dataset`.
+
+    Returns
+    -------
+    dataset : Dataset
+        The data as :func:`~perfkit.io.load_dataset` returns it.
+    plans : dict of str to Plan
+        The plans keyed by role.
+
+    Raises
+    ------
+    DataError
+        When any problem is found, in the data or the plans, listing every one as
+        :attr:`ValidationReport.problems` does.
+    """
+    report = validate(data_dir, plans_dir=plans_dir, mapping=mapping)
+    if not report.ok or report.dataset is None:
+        raise DataError.from_problems(report.problems, subject=str(data_dir))
+    return report.dataset, report.plans

@@ -345,6 +345,15 @@ def test_ragged_csv_row(good: Path) -> None:
     assert msg.startswith("targets.csv: row 3 has 5 cells but the header has 4")
 
 
+def test_extra_cell_in_the_first_data_row_does_not_shift_the_columns(good: Path) -> None:
+    # pandas would take the first column as an index and shift every cell one to the left
+    set_line(good / "targets.csv", 2, "E001,2026Q1,attendance,1300,extra")
+    assert problems_of(good) == [
+        "targets.csv: row 2 has 5 cells but the header has 4; remove the extra cells or quote "
+        "text that holds a comma"
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # Excel and the column mapping (wide form)
 # ---------------------------------------------------------------------------------------
@@ -724,3 +733,182 @@ def test_negative_catalogue_actuals_are_problems_named_by_rows(tmp_path):
         f"{RAW_METRICS[first[2]]}), which cannot be below zero; correct the month it belongs "
         "to so that it nets to zero or more"
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# issue #7: headers Excel merged or left blank, encodings, YAML repeats, non-CSV, delimiters
+# ---------------------------------------------------------------------------------------
+def _employees_sheet(path: Path, *, merge: bool, notes: bool = False) -> None:
+    """employees as an Excel export: a title row, the header on row 2, data on rows 3-8.
+
+    With ``merge`` the analyst merged F2:G2 under one heading, so G2 (leave_date) is blank.
+    With ``notes`` column J holds notes on rows 3 and 5 under a blank header cell.
+    """
+    emp = pd.read_csv(GOOD / "employees.csv", dtype=str, keep_default_na=False)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Staff"
+    ws["A1"] = "Staff list 2026"
+    header: list[object] = list(emp.columns)
+    if merge:
+        header[6] = None
+    ws.append(header)
+    for rec in emp.itertuples(index=False):
+        row: list[object] = list(rec)
+        for j in (5, 6):  # dates as Excel stores them
+            row[j] = dt.datetime.fromisoformat(row[j]) if row[j] else None
+        row[7] = float(row[7])
+        ws.append(row)
+    if merge:
+        ws.merge_cells("F2:G2")
+    if notes:
+        ws["J3"], ws["J5"] = "on leave in March", "moved team"
+    wb.save(path)
+
+
+def test_merged_header_cell_hiding_leave_date_is_a_problem(good: Path) -> None:
+    (good / "employees.csv").unlink()
+    _employees_sheet(good / "employees.xlsx", merge=True)
+    # only E004 (sheet row 6) has left; before the fix G was dropped and E004 paid all quarter
+    expected = (
+        "employees.xlsx, sheet Staff, cell G6: data under header cell G2, which is part of "
+        "the merged cell F2:G2 ('hire_date'), so the column has no name of its own and would "
+        "be dropped; unmerge F2:G2 and write each column's own name (e.g. leave_date, which "
+        "the header lacks)"
+    )
+    assert problems_of(good) == [expected]
+    assert [str(p) for p in validate(good, plans_dir=PLANS).problems] == [expected]
+
+
+def test_data_under_a_blank_header_cell_is_a_problem(good: Path) -> None:
+    _employees_sheet(good / "staff.xlsx", merge=False, notes=True)
+    (good / "employees.csv").unlink()
+    (good / "staff.xlsx").rename(good / "employees.xlsx")
+    assert problems_of(good) == [
+        "employees.xlsx, sheet Staff, cells J3:J5: data under the blank header cell J2, so "
+        "the column has no name and would be dropped; write the column's name in J2 or "
+        "delete the column"
+    ]
+    # a CSV whose leave_date heading was lost (Excel writes a merged cell's second part blank)
+    (good / "employees.xlsx").unlink()
+    shutil.copy(GOOD / "employees.csv", good / "employees.csv")
+    header = lines(good / "employees.csv")[0].replace("leave_date", "")
+    set_line(good / "employees.csv", 1, header)
+    assert problems_of(good) == [
+        "employees.csv, row 5, column 7: data under a blank header cell (cell 7 of header "
+        "row 1), so the column has no name and would be dropped; write the column's name in "
+        "the header row (e.g. leave_date, which the header lacks) or delete the column"
+    ]
+    # an empty column under a blank header (a trailing comma) is no problem, and is dropped
+    write_lines(good / "employees.csv", [f"{r}," for r in lines(GOOD / "employees.csv")])
+    assert list(load_dataset(good).employees.columns) == list(empty_table("employees").columns)
+
+
+def _padded_employees(good: Path, encoding: str) -> bytes:
+    """employees.csv with Chinese names and a note making the file over 64 KiB.
+
+    In UTF-8 the note is padded so that a character starts at byte 65,535: cutting the file
+    at 65,536 bytes splits that character.
+    """
+    rows = lines(GOOD / "employees.csv")
+    rows = [rows[0] + ",note"] + [r + "," for r in rows[1:]]
+    rows[1] = rows[1].replace("Li Na", "李娜")
+    rows[2] = rows[2].replace("Wang Wei", "王伟")
+    start = len(("\n".join(rows[:3]) + "\n" + rows[3]).encode("utf-8"))
+    pad = (65535 - start) % 3
+    rows[3] += "x" * pad + "李" * 22000  # 66,000 bytes of UTF-8
+    data = ("\n".join(rows) + "\n").encode(encoding)
+    (good / "employees.csv").write_bytes(data)
+    return data
+
+
+def test_utf8_cut_at_the_64k_boundary_is_read_as_utf8(good: Path) -> None:
+    data = _padded_employees(good, "utf-8")
+    assert data[65535:65538].decode("utf-8") == "李"  # the premise: 65,536 cuts a character
+    with pytest.raises(UnicodeDecodeError):
+        data[:65536].decode("utf-8")
+    emp = load_dataset(good).employees.set_index("employee_id")
+    assert emp.loc["E001", "name"] == "李娜" and emp.loc["E002", "name"] == "王伟"
+    assert emp.loc["E003", "note"].endswith("李" * 22000)
+    # the same file as Chinese Excel saves it still reads
+    _padded_employees(good, "gb18030")
+    emp = load_dataset(good).employees.set_index("employee_id")
+    assert emp.loc["E001", "name"] == "李娜" and emp.loc["E003", "note"].count("李") == 22000
+
+
+def test_bytes_neither_utf8_nor_gb18030_name_the_line(good: Path) -> None:
+    data = (GOOD / "ratings.csv").read_bytes().split(b"\n")
+    data[2] = data[2].replace(b"M01", b"M\xff1")
+    (good / "ratings.csv").write_bytes(b"\n".join(data))
+    assert problems_of(good) == [
+        "ratings.csv: is not UTF-8 text (line 3 holds bytes that are neither UTF-8 nor "
+        "GB18030); save it as CSV UTF-8"
+    ]
+
+
+def test_repeated_key_in_mapping_yaml_is_a_problem(good: Path) -> None:
+    _wide_export(good / "kpi export.xlsx")  # actuals.csv stays: a refused mapping is not used
+    (good / "mapping.yaml").write_text(
+        "actuals:\n"
+        "  file: kpi export.xlsx\n"
+        "  id_column: Emp No\n"
+        "  period_column: Month\n"
+        "  id_column: Employee\n"
+        "  metrics: {Leads: leads, Ad Spend: ad_spend}\n",
+        encoding="utf-8",
+    )
+    assert problems_of(good) == [
+        "mapping.yaml, line 5: found the key `id_column` a second time in one mapping (first "
+        "on line 3); YAML would silently keep only the last value; keep one `id_column:` line"
+    ]
+    (good / "mapping.yaml").write_bytes(b"actuals:\n  file: kpi \xff.xlsx\n")
+    assert problems_of(good) == ["mapping.yaml, line 2: is not UTF-8 text; save the file as UTF-8"]
+
+
+def test_csv_that_is_a_workbook_or_binary_is_refused_cleanly(good: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["employee_id", "period", "metric", "rating"])
+    wb.save(good / "ratings.csv")  # an xlsx under a .csv name
+    (good / "modifiers.csv").write_bytes(b"employee_id,period,modifier\n\x00\x01\x02\xff\n")
+    (good / "targets.csv").write_bytes((good / "ratings.csv").read_bytes()[:0] + b"PAR1\x00")
+    assert problems_of(good) == [
+        "targets.csv: is a Parquet file named .csv, not CSV text; rename it .parquet",
+        "ratings.csv: is a zip file (an Excel workbook named .csv?), not CSV text; save it as "
+        "CSV (UTF-8, comma separated), or rename it .xlsx if it is a workbook",
+        "modifiers.csv: holds binary data (a zero byte on line 2), not CSV text; save it as "
+        "CSV (UTF-8, comma separated)",
+    ]
+
+
+def test_semicolon_csv_with_decimal_commas_is_read(good: Path) -> None:
+    act = pd.read_csv(GOOD / "actuals.csv", dtype=str)
+    european = act.assign(value=act["value"].str.replace(".", ",", regex=False))
+    european.to_csv(good / "actuals.csv", index=False, sep=";")
+    assert lines(good / "actuals.csv")[1] == "E001;2026-01;event_attendance;334,0"
+    emp = [r.replace(",", ";") for r in lines(GOOD / "employees.csv")]
+    emp[1] = emp[1].replace(";24000;", ";24.000,50;")  # thousands dot, decimal comma
+    write_lines(good / "employees.csv", emp)
+    pd.read_csv(GOOD / "ratings.csv", dtype=str).to_csv(good / "ratings.csv", sep="\t", index=False)
+    ds = load_dataset(good)
+    expected = pd.read_csv(GOOD / "actuals.csv", dtype={"value": float})
+    pd.testing.assert_frame_equal(ds.actuals, expected, check_dtype=False, check_exact=True)
+    bonus = ds.employees.set_index("employee_id")["annual_target_bonus"]
+    assert bonus["E001"] == 24000.5 and bonus["E002"] == 30000.0
+    assert ds.ratings["comment"].iloc[0] == "Strong event delivery, see notes"  # tab separated
+
+    # 1.300 in a file whose decimal mark is the comma could be 1300 or 1.3: a problem, not a guess
+    write_lines(
+        good / "targets.csv",
+        [
+            "employee_id;period;metric;target",
+            "E001;2026Q1;attendance;1.300",
+            "E002;2026Q2;leads;12,5",
+        ],
+    )
+    assert problems_of(good) == [
+        "targets.csv, row 2, column target: found '1.300'; in a file separated by semicolons "
+        "the comma is the decimal mark, so this could be a thousand and more or one and a bit: "
+        "write 1234 for the first, 1,234 for the second"
+    ]
+    set_line(good / "targets.csv", 2, "E001;2026Q1;attendance;1300")
+    assert load_dataset(good).targets["target"].tolist() == [1300.0, 12.5]
