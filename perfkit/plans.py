@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ._yaml import load_yaml
 from .errors import PlanError, Problem
 
 #: The fix named when a plans folder is missing (relative default paths assume the repo root).
@@ -542,13 +542,7 @@ def load_plan(path: str | Path) -> Plan:
     path = Path(path)
     if not path.is_file():
         raise PlanError.single(str(path), "plan file not found", "give the path of a <role>.yaml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or "unreadable"
-        raise PlanError.single(where, f"not valid YAML ({problem})", "fix the syntax") from None
+    data = load_yaml(path, where=str(path), error=PlanError)
     if not isinstance(data, dict):
         raise PlanError.single(
             str(path), "empty or not a mapping", "a plan starts with `role:` and lists `metrics:`"

@@ -354,3 +354,14 @@ def test_find_plans_dir_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     found = find_plans_dir()
     assert found == templates_dir() / "plans"
     assert sorted(load_plans(found)) == ROLES
+
+
+def test_a_repeated_key_in_a_plan_is_an_error_naming_line_and_key(plans_dir: Path) -> None:
+    path = plans_dir / "online_promotion.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.strip() == "weight: 0.20")
+    lines.insert(first + 1, lines[first].replace("0.20", "0.40"))  # a second weight: line
+    path.write_text("".join(lines), encoding="utf-8")
+    [msg] = plan_problems(plans_dir)
+    assert msg.startswith(f"{path}, line {first + 2}: ")
+    assert "`weight`" in msg and f"line {first + 1}" in msg and "keep one" in msg
