@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import DataError, PeriodError, PlanError
 from .frames import Coded, expand_order, label_codes, long_frame, sort_order
-from .metrics import MetricBlock, MetricTable, compute_metric_table, month_codes
+from .metrics import MetricBlock, MetricTable, compute_metric_table, month_codes, period_spans
 from .payout import (
     check_modifiers,
     explain,
@@ -116,7 +116,21 @@ def _select_plans(plans: Mapping[str, Plan], roles: Iterable[str] | str | None) 
     return {r: plans[r] for r in sorted(set(wanted))}
 
 
-def _data_months(dataset: Any) -> np.ndarray:
+def _data_months(dataset: Any, plans: Mapping[str, Plan] | None = None) -> np.ndarray:
+    """Month labels the data cover: the actuals' months, or the ratings' for plans of ratings.
+
+    When every metric of the selected plans is a manager rating, nothing is read from the
+    actuals, so the months are those the ratings' period labels cover (a ``2026Q3`` rating
+    covers July to September).
+    """
+    if plans and all(m.measure.agg == "rating" for p in plans.values() for m in p.metrics):
+        ratings = getattr(dataset, "ratings", None)
+        if ratings is None or len(ratings) == 0:
+            return np.array([], dtype=object)
+        first, last, _ = period_spans(ratings["period"])
+        spans = np.unique(np.stack([first, last], axis=1)[first >= 0], axis=0)
+        idx = np.unique(np.concatenate([np.arange(a, b + 1) for a, b in spans] or [[]]))
+        return np.array([format_period(int(i), "month") for i in idx], dtype=object)
     months = getattr(dataset, "months", None)
     if months is not None:
         return np.asarray(list(months), dtype=object)
@@ -129,7 +143,8 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
     """Turn a label, ``"latest"``, a Period or a list of them into sorted, distinct Periods.
 
     ``"latest"`` is the latest complete period (every month present in the actuals) of the
-    plans' evaluation period kind.
+    plans' evaluation period kind. Plans made only of ratings read no actuals: for them the
+    months are those the ratings cover.
 
     Raises
     ------
@@ -149,10 +164,12 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
                     f"'latest' is ambiguous: the plans evaluate over {', '.join(kinds)}; "
                     "give a period label such as 2026Q3 instead"
                 )
-            out.add(resolve_period(item, months=_data_months(dataset), kind=kinds[0]))
+            out.add(resolve_period(item, months=_data_months(dataset, plans), kind=kinds[0]))
         else:
             out.add(
-                require_months(parse_period(item, where="period"), months=_data_months(dataset))
+                require_months(
+                    parse_period(item, where="period"), months=_data_months(dataset, plans)
+                )
             )
     return sorted(out, key=lambda p: (p.first, p.last))
 

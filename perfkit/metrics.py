@@ -44,6 +44,8 @@ NOTE_DENOMINATOR_ZERO = "denominator is not above zero"
 NOTE_NO_BASELINE = "no baseline"
 NOTE_BASELINE_ZERO = "baseline is zero"
 NOTE_NOT_RATED = "not rated"
+NOTE_PARTIAL_BASELINE = "partial baseline"
+NOTE_PARTIAL_PERIOD = "partial current period"
 NOTE_PARTIAL_TARGETS = "targets file covers only part of the period; plan default target used"
 
 #: Output columns of :func:`metric_values`, in order.
@@ -58,8 +60,12 @@ _SUB_KINDS = ("half", "quarter", "month")  # coarse first: the first kind coveri
 #: says, then the same followed by :data:`NOTE_PARTIAL_TARGETS` (code + :data:`PARTIAL`).
 _VALUE_NOTES = (
     "", NOTE_NO_DATA, NOTE_DENOMINATOR_ZERO, NOTE_NO_BASELINE, NOTE_BASELINE_ZERO, NOTE_NOT_RATED,
+    NOTE_PARTIAL_BASELINE, NOTE_PARTIAL_PERIOD,
 )  # fmt: skip
-_OK, _NO_DATA, _DENOMINATOR_ZERO, _NO_BASELINE, _BASELINE_ZERO, _NOT_RATED = range(6)
+(
+    _OK, _NO_DATA, _DENOMINATOR_ZERO, _NO_BASELINE, _BASELINE_ZERO, _NOT_RATED,
+    _PARTIAL_BASELINE, _PARTIAL_PERIOD,
+) = range(len(_VALUE_NOTES))  # fmt: skip
 PARTIAL = len(_VALUE_NOTES)
 VALUE_NOTE_LABELS = np.array(
     [*_VALUE_NOTES, *(join_text(v, NOTE_PARTIAL_TARGETS) for v in _VALUE_NOTES)], dtype=object
@@ -328,15 +334,19 @@ class _Actuals:
 
     :meth:`rolled` reduces the months of one period for the whole roster at once (each
     month of a raw metric is one contiguous row), each (period, raw metric, aggregation)
-    once however many plans and metrics use it.
+    once however many plans and metrics use it; :meth:`ratio_sums` sums a numerator and a
+    denominator over the months holding both; :meth:`whole` says who has a whole period of
+    a raw metric (employed throughout, every month present), for growth.
     """
 
     def __init__(self, actuals: pd.DataFrame, roster: Roster, raw: list[str], months: list[int]):
         self.raw = {name: i for i, name in enumerate(raw)}
         self.months = sorted(set(months))
+        self.hire, self.leave = roster.hire, roster.leave
         n, nm = len(roster.ids), len(self.months)
+        self.n = n
         self.cube = np.full((len(raw), nm, n), np.nan)
-        self._rolled: dict[tuple[int, int, str, str], np.ndarray | None] = {}
+        self._rolled: dict[tuple, Any] = {}
         self._months: dict[tuple[int, int, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         if actuals is None or len(actuals) == 0 or not raw or not self.months:
             return
@@ -382,6 +392,26 @@ class _Actuals:
             col[rest] = np.append(pd.Index(self.months).get_indexer(idx), -1)[codes]
         return col
 
+    def _block(
+        self, period: Period, source: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Values, presence and months present of ``source`` in ``period``: ``(months, roster)``.
+
+        None when no month of the period can hold a value. Shared by every roll-up of one
+        source and period.
+        """
+        key = (period.first, period.last, source)
+        if key not in self._months:
+            cols = [i for i, mo in enumerate(self.months) if period.first <= mo <= period.last]
+            if not cols:
+                return None
+            sub = self.cube[self.raw[source], cols[0] : cols[-1] + 1]
+            if cols[-1] - cols[0] + 1 != len(cols):
+                sub = self.cube[self.raw[source], cols]
+            present = ~np.isnan(sub)
+            self._months[key] = (sub, present, present.sum(axis=0))
+        return self._months[key]
+
     def rolled(self, period: Period, source: str, how: str) -> np.ndarray | None:
         """Roll-up of raw metric ``source`` over ``period`` for the whole roster.
 
@@ -391,18 +421,11 @@ class _Actuals:
         key = (period.first, period.last, source, how)
         if key in self._rolled:
             return self._rolled[key]
-        cols = [i for i, mo in enumerate(self.months) if period.first <= mo <= period.last]
-        if not cols:
+        block = self._block(period, source)
+        if block is None:
             self._rolled[key] = None
             return None
-        months = key[:3]
-        if months not in self._months:  # shared by the roll-ups of one source and period
-            sub = self.cube[self.raw[source], cols[0] : cols[-1] + 1]
-            if cols[-1] - cols[0] + 1 != len(cols):
-                sub = self.cube[self.raw[source], cols]
-            present = ~np.isnan(sub)
-            self._months[months] = (sub, present, present.sum(axis=0))
-        sub, present, count = self._months[months]  # (months, roster)
+        sub, present, count = block  # (months, roster)
         if how == "last":
             last = sub.shape[0] - 1 - np.argmax(present[::-1], axis=0)
             value = sub[last, np.arange(sub.shape[1])]
@@ -421,6 +444,55 @@ class _Actuals:
         if table is None:
             return np.full(len(rows), np.nan)
         return table[rows]
+
+    def ratio_sums(
+        self, rows: np.ndarray, num: str, den: str, period: Period
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sums of ``num`` and ``den`` over the months of ``period`` that hold **both**.
+
+        A month holding only one of the two is left out of both sums, so a month of clicks
+        without impressions cannot inflate a click-through rate. NaN where no month holds
+        both. Added month by month in time order, once per (period, numerator, denominator).
+        """
+        key = (period.first, period.last, num, den, "ratio")
+        if key not in self._rolled:
+            a, b = self._block(period, num), self._block(period, den)
+            if a is None or b is None:
+                self._rolled[key] = None
+            else:
+                both = a[1] & b[1]  # (months, roster)
+                tn = np.where(both[0], a[0][0], 0.0)
+                td = np.where(both[0], b[0][0], 0.0)
+                for j in range(1, both.shape[0]):  # month by month, in time order
+                    tn += np.where(both[j], a[0][j], 0.0)
+                    td += np.where(both[j], b[0][j], 0.0)
+                some = both.any(axis=0)
+                self._rolled[key] = (np.where(some, tn, np.nan), np.where(some, td, np.nan))
+        sums = self._rolled[key]
+        if sums is None:
+            nan = np.full(len(rows), np.nan)
+            return nan, nan
+        return sums[0][rows], sums[1][rows]
+
+    def whole(self, rows: np.ndarray, source: str, period: Period) -> np.ndarray:
+        """Whether each of ``rows`` has a whole ``period`` of raw metric ``source``.
+
+        Whole: employed on every day of the period (hire date on or before its first day,
+        leave date empty or on or after its last day) and a value of ``source`` in every
+        month of it. Growth compares only whole periods (see :func:`_value_of`).
+        """
+        key = (period.first, period.last, source, "whole")
+        if key not in self._rolled:
+            start = np.datetime64(period.start, "D")
+            end = np.datetime64(period.end, "D")
+            employed = (np.isnat(self.hire) | (self.hire <= start)) & (
+                np.isnat(self.leave) | (self.leave >= end)
+            )
+            block = self._block(period, source)
+            months = period.last - period.first + 1
+            full = np.zeros(self.n, dtype=bool) if block is None else block[2] == months
+            self._rolled[key] = employed & full
+        return self._rolled[key][rows]
 
 
 class _Targets:
@@ -488,9 +560,8 @@ def _value_of(
     if ms.agg in ("sum", "mean", "last"):
         value = store.rollup(rows, ms.source, period, ms.agg)
         note[np.isnan(value)] = _NO_DATA
-    elif ms.agg == "ratio":
-        num = store.rollup(rows, ms.source, period, "sum")
-        den = store.rollup(rows, ms.denominator or "", period, "sum")
+    elif ms.agg == "ratio":  # over the months holding both numerator and denominator
+        num, den = store.ratio_sums(rows, ms.source, ms.denominator or "", period)
         nodata = np.isnan(num) | np.isnan(den)
         zero = ~nodata & ~(den > 0)  # zero or negative: a ratio with no meaning, never a top score
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -502,13 +573,19 @@ def _value_of(
         base_period = _baseline(period, ms.baseline)
         assert base_period is not None  # the plan model requires a baseline for growth
         base = store.rollup(rows, ms.source, base_period, ms.of)
+        # only whole periods are compared: a part-period on either side is not measured
         nodata = np.isnan(cur)
         nobase = ~nodata & np.isnan(base)
-        zero = ~nodata & ~nobase & (base == 0)
+        part_cur = ~nodata & ~nobase & ~store.whole(rows, ms.source, period)
+        part_base = ~nodata & ~nobase & ~part_cur & ~store.whole(rows, ms.source, base_period)
+        zero = ~nodata & ~nobase & ~part_cur & ~part_base & (base == 0)
+        bad = nodata | nobase | part_cur | part_base | zero
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(nodata | nobase | zero, np.nan, cur / np.where(zero, 1.0, base) - 1.0)
+            value = np.where(bad, np.nan, cur / np.where(zero, 1.0, base) - 1.0)
         note[nodata] = _NO_DATA
         note[nobase] = _NO_BASELINE
+        note[part_cur] = _PARTIAL_PERIOD
+        note[part_base] = _PARTIAL_BASELINE
         note[zero] = _BASELINE_ZERO
     else:  # rating
         value = ratings.mean(rows, ms.source)
@@ -695,9 +772,12 @@ def metric_values(
     -----
     With :math:`x_{t}` the raw value in month :math:`t` of period :math:`P` (missing months
     skipped): ``sum`` :math:`\\sum_t x_t`, ``mean`` :math:`\\frac{1}{|T|}\\sum_t x_t`, ``last``
-    the value of the latest month present, ``ratio`` :math:`\\sum_t x_t / \\sum_t d_t`,
-    ``growth`` :math:`v(P)/v(B) - 1` for the baseline period :math:`B`, ``rating`` the mean
-    over raters of each rater's mean rating in :math:`P`. Each value is multiplied by
+    the value of the latest month present, ``ratio`` :math:`\\sum_t x_t / \\sum_t d_t` over
+    the months :math:`t` holding both :math:`x_t` and :math:`d_t`, ``growth``
+    :math:`v(P)/v(B) - 1` for the baseline period :math:`B` (only when both :math:`P` and
+    :math:`B` are whole for the person: employed throughout and every month present;
+    otherwise NaN, note ``partial current period`` or ``partial baseline``), ``rating`` the
+    mean over raters of each rater's mean rating in :math:`P`. Each value is multiplied by
     ``measure.scale``. Full rules in ``docs/engine.md``.
 
     Examples

@@ -57,50 +57,59 @@ def test_worked_example(plans):
     keys = ["traffic_growth", "search_rank", "ad_ctr", "ad_conversion", "leads",
             "cost_per_lead", "collaboration"]  # fmt: skip
     assert s.index.tolist() == keys
-    # step 1: metric values
+    # step 1: metric values; she leaves on 15 September, so 2026Q3 is not whole for her and
+    # traffic growth (122,500 / 100,000 - 1 = 0.225 if it were) is not measured
     np.testing.assert_allclose(
-        s["actual"], [0.225, 5.6, 0.0225, 0.047, 462.0, 126.0, 3.75], rtol=1e-12
+        s["actual"], [np.nan, 5.6, 0.0225, 0.047, 462.0, 126.0, 3.75], rtol=1e-12
+    )
+    assert s.loc["traffic_growth", "note"] == (
+        "partial current period; not scored; its weight is shared by the scored metrics"
     )
     np.testing.assert_allclose(s["target"], [0.15, 5.0, 0.02, 0.05, 420.0, 120.0, 3.5])
     # step 2: achievement
     np.testing.assert_allclose(
-        s["achievement"], [1.5, 0.88, 1.125, 0.94, 1.1, 0.95, 3.75 / 3.5], rtol=1e-12
+        s["achievement"], [np.nan, 0.88, 1.125, 0.94, 1.1, 0.95, 3.75 / 3.5], rtol=1e-12
     )
-    # step 3: scores, weights, weighted scores
-    np.testing.assert_allclose(s["score"], [1.25, 0.9, 1.15625, 0.9, 1.15, 0.9, 1.125], rtol=1e-12)
-    np.testing.assert_allclose(s["weight"], [0.20, 0.15, 0.15, 0.15, 0.20, 0.05, 0.10])
+    # step 3: scores, weights re-normalised over the scored 0.8, weighted scores
     np.testing.assert_allclose(
-        s["weighted_score"], [0.25, 0.135, 0.1734375, 0.135, 0.23, 0.045, 0.1125], rtol=1e-12
+        s["score"], [np.nan, 0.9, 1.15625, 0.9, 1.15, 0.9, 1.125], rtol=1e-12
     )
+    np.testing.assert_allclose(s["weight"], [0.0, 0.1875, 0.1875, 0.1875, 0.25, 0.0625, 0.125])
+    np.testing.assert_allclose(
+        s["weighted_score"],
+        [np.nan, 0.16875, 0.216796875, 0.16875, 0.2875, 0.05625, 0.140625],
+        rtol=1e-12,
+    )
+    assert s.loc["leads", "note"] == "weight re-normalised from 0.2 (not scored: traffic_growth)"
     r = ev.results.set_index("employee_id")
     lin = r.loc["E0101"]
-    # step 4: composite, band, gate
-    assert lin["composite"] == pytest.approx(1.0809375, abs=1e-12)
-    assert lin["rating"] == "A"
+    # step 4: composite = 0.8309375 / 0.8, band, gate
+    assert lin["composite"] == pytest.approx(1.038671875, abs=1e-12)
+    assert lin["rating"] == "B"
     assert bool(lin["gate_passed"]) and lin["gate_failed"] == ""
     # step 5: team result and payout shares
     assert r.loc["E0102", "composite"] == pytest.approx(1.0, abs=1e-12)
     assert r.loc["E0103", "composite"] == pytest.approx(1.5, abs=1e-12)
-    assert lin["team_result"] == pytest.approx(3.5809375 / 3, abs=1e-12)  # 1.1936458...
-    assert lin["individual_pct"] == pytest.approx(0.7 * (1 + 0.0809375 * 0.8 / 0.3), abs=1e-12)
-    assert lin["team_pct"] == pytest.approx(0.3 * (1 + (3.5809375 / 3 - 1) * 0.8 / 0.3), abs=1e-12)
-    assert lin["individual_pct"] + lin["team_pct"] == pytest.approx(1.306, abs=1e-12)
+    assert lin["team_result"] == pytest.approx(3.538671875 / 3, abs=1e-12)  # 1.1795573...
+    assert lin["individual_pct"] == pytest.approx(0.7 * 1.103125, abs=1e-12)  # 0.7721875
+    assert lin["team_pct"] == pytest.approx(0.3 + 0.4309375 / 3, abs=1e-12)  # 0.4436458...
+    assert lin["individual_pct"] + lin["team_pct"] == pytest.approx(3.6475 / 3, abs=1e-12)
     assert lin["modifier"] == 1.05
-    assert lin["payout_pct"] == pytest.approx(1.3713, abs=1e-12)
-    # step 6: money
+    assert lin["payout_pct"] == pytest.approx(1.276625, abs=1e-12)
+    # step 6: money: 15,000 x 1.276625 x 77 / 92 = 16,027.1942...
     assert lin["target_bonus"] == 15000.0
     assert lin["proration"] == pytest.approx(77 / 92)
-    assert lin["payout_amount"] == 17215.78
+    assert lin["payout_amount"] == 16027.19
     assert lin["currency"] == "CNY"
     assert lin["explanation"] == (
-        "Composite 1.08 (band A) → individual 1.22 (accelerator) × 70% + team 1.52 "
-        "(team composite 1.19, accelerator) × 30% = 1.306 of target; modifier 1.05 → 1.371; "
-        "prorated 77/92 days; paid 17,215.78 CNY"
+        "Composite 1.03 (band B) → individual 1.10 (accelerator) × 70% + team 1.48 "
+        "(team composite 1.17, accelerator) × 30% = 1.216 of target; modifier 1.05 → 1.277; "
+        "prorated 77/92 days; paid 16,027.19 CNY"
     )
-    # the teammates, for the record: 12,000 x (0.7 + 0.45491667) and 13,000 x (1.26 + 0.45491667)
-    assert r.loc["E0102", "payout_amount"] == 13859.00
-    assert r.loc["E0103", "payout_amount"] == 22293.92
-    assert ev.total() == {"CNY": 53368.70}
+    # the teammates, for the record: 12,000 x (0.7 + 0.44364583) and 13,000 x (1.26 + 0.44364583)
+    assert r.loc["E0102", "payout_amount"] == 13723.75
+    assert r.loc["E0103", "payout_amount"] == 22147.40
+    assert ev.total() == {"CNY": 51898.34}
 
 
 def test_output_columns_dtypes_and_order(plans):
@@ -170,8 +179,15 @@ def test_joiner_is_prorated_by_days(plans):
     ev = evaluate(worked_example_dataset(employees=emp), plans, "2026Q3")
     zhao = ev.results.set_index("employee_id").loc["E0102"]
     assert zhao["proration"] == pytest.approx(61 / 92)
-    # 12,000 x 1.15491667 x 61/92 = 9,189.12 (composite and team unchanged by the hire date)
-    assert zhao["payout_amount"] == 9189.12
+    # her 2026Q3 is no longer whole, so traffic growth drops out; on target everywhere else,
+    # her composite stays 1.0 and the team result too: 12,000 x 1.14364583 x 61/92 = 9,099.44
+    assert (
+        ev.scores.set_index(["employee_id", "metric"])
+        .loc[("E0102", "traffic_growth"), "note"]
+        .startswith("partial current period; not scored")
+    )
+    assert zhao["composite"] == pytest.approx(1.0, abs=1e-12)
+    assert zhao["payout_amount"] == 9099.44
     assert "prorated 61/92 days" in zhao["explanation"]
 
 
@@ -191,9 +207,9 @@ def test_what_if_with_plan_overrides(plans):
     ev = evaluate(worked_example_dataset(), no_team, "2026Q3")
     lin = ev.results.set_index("employee_id").loc["E0101"]
     assert lin["team_pct"] == 0.0
-    assert lin["payout_pct"] == pytest.approx((1 + 0.0809375 * 0.8 / 0.3) * 1.05)
+    assert lin["payout_pct"] == pytest.approx((1 + 0.038671875 * 0.8 / 0.3) * 1.05)
     assert lin["explanation"].startswith(
-        "Composite 1.08 (band A) → payout curve 1.22 (accelerator)"
+        "Composite 1.03 (band B) → payout curve 1.10 (accelerator)"
     )
     assert ev.total() != base.total()
 
@@ -201,7 +217,7 @@ def test_what_if_with_plan_overrides(plans):
 def test_describe_is_one_line(plans):
     ev = evaluate(worked_example_dataset(), plans, "2026Q3")
     assert isinstance(ev, Evaluation)
-    assert ev.describe() == "2026Q3: 3 people in 1 role, 3 paid, total 53,368.70 CNY"
+    assert ev.describe() == "2026Q3: 3 people in 1 role, 3 paid, total 51,898.34 CNY"
 
 
 def test_missing_metric_renormalises_in_the_chain(plans):
@@ -222,7 +238,7 @@ def test_evaluate_dir_reads_a_folder(tmp_path, plans):
     for name in ("employees", "actuals", "targets", "ratings", "modifiers"):
         getattr(ds, name).to_csv(tmp_path / f"{name}.csv", index=False)
     ev = evaluate_dir(tmp_path, period="2026Q3", plans_dir=PLANS_DIR)
-    assert ev.total() == {"CNY": 53368.70}
+    assert ev.total() == {"CNY": 51898.34}
 
 
 def test_sample_data_set_evaluates_cleanly(sample_dir, plans):
@@ -292,3 +308,107 @@ def test_row_order_of_the_input_changes_nothing(sample_dir, plans):
             assert group["weighted_score"].isna().all()
         else:
             assert group["weighted_score"].sum() == pytest.approx(composite)
+
+
+def test_partial_growth_baseline_on_the_sample_is_unscored(sample_dir, plans):
+    """Issue #7: E0144, hired 2025-09-16, has 15 days of 2025Q3 against a whole 2026Q3."""
+    if not (sample_dir / "employees.csv").exists():
+        pytest.skip("data/sample not generated")
+    ds = load_dataset(sample_dir)
+    ev = evaluate(ds, plans, "2026Q3")
+    s = ev.scores.set_index(["employee_id", "metric"])
+    # 2025Q3 holds September only (15,926 visitors in 15 days), 2026Q3 all three months:
+    # 117,342 / 15,926 - 1 = 6.37, a growth of 637% that used to score at stretch (1.5)
+    acts = ds.actuals[
+        (ds.actuals["employee_id"] == "E0144") & (ds.actuals["metric"] == "web_unique_visitors")
+    ].set_index("period")["value"]
+    assert acts.reindex(LY).isna().tolist() == [True, True, False]
+    assert acts[Q3].sum() / acts["2025-09"] - 1 == pytest.approx(6.367952, abs=1e-6)
+    tian = s.loc[("E0144", "traffic_growth")]
+    assert math.isnan(tian["actual"]) and math.isnan(tian["score"]) and tian["weight"] == 0.0
+    assert tian["note"] == (
+        "partial baseline; not scored; its weight is shared by the scored metrics"
+    )
+    assert s.loc[("E0144", "leads"), "weight"] == pytest.approx(0.2 / 0.8)
+    r = ev.results.set_index("employee_id")
+    # composite: the other six metrics over their weight 0.8, (1.168797 - 0.2 x 1.5) / 0.8;
+    # payout 7,875 x (0.7 x curve(1.085996) + 0.3 x curve(team 1.020398)) = 9,267.65
+    # (10,512.28 before, with growth at stretch)
+    assert r.loc["E0144", "composite"] == pytest.approx(1.085996, abs=1e-6)
+    assert r.loc["E0144", "payout_amount"] == 9267.65
+    # the other partial growth comparisons of the quarter: E0143 hired 2025-08-22 (partial
+    # baseline) and E0004, who left on 2026-08-21 (partial current period)
+    partial = ev.scores[ev.scores["note"].str.startswith("partial")]
+    first_note = partial["note"].str.split(";").str[0]
+    assert sorted(zip(partial["employee_id"], first_note, strict=True)) == [
+        ("E0004", "partial current period"),
+        ("E0143", "partial baseline"),
+        ("E0144", "partial baseline"),
+    ]
+    # the same path as a missing baseline: without E0144's 2025-09 row everyone is paid the same
+    frames = {name: getattr(ds, name) for name in TABLES}
+    a = frames["actuals"]
+    frames["actuals"] = a[
+        ~(
+            (a["employee_id"] == "E0144")
+            & (a["metric"] == "web_unique_visitors")
+            & (a["period"] == "2025-09")
+        )
+    ]
+    nobase = evaluate(Dataset.from_frames(**frames, source="no baseline"), plans, "2026Q3")
+    assert (
+        nobase.scores.set_index(["employee_id", "metric"])
+        .loc[("E0144", "traffic_growth"), "note"]
+        .startswith("no baseline; not scored")
+    )
+    pd.testing.assert_series_equal(nobase.results["payout_amount"], ev.results["payout_amount"])
+    pd.testing.assert_series_equal(nobase.results["composite"], ev.results["composite"])
+    # whole baselines change nothing: outside E0144's team (whose team composite moves) and
+    # E0004, E0143, the quarter pays what it paid before the rule, 1,154,985.23 CNY to 118
+    other = ~((ev.results["team"] == "T2-digital-east") | ev.results["employee_id"].isin(
+        ["E0004", "E0143"]
+    ))  # fmt: skip
+    assert other.sum() == 118
+    assert ev.results.loc[other, "payout_amount"].sum() == pytest.approx(1154985.23, abs=1e-6)
+
+
+def test_a_plan_of_ratings_only_evaluates_without_actuals():
+    """A plan of manager ratings needs no actuals row in the period, nor any actuals at all."""
+    from perfkit.plans import Plan
+
+    plan = Plan.model_validate(
+        {
+            "role": "rated", "name": "rated", "name_zh": "rated",
+            "metrics": [
+                {
+                    "key": "collab", "label": "c", "label_zh": "c", "unit": "score",
+                    "kind": "qualitative", "measure": {"agg": "rating", "source": "collaboration"},
+                    "target": 3.5, "weight": 1.0,
+                }
+            ],
+            "rating_bands": [
+                {"band": "A", "min_composite": 1.0, "guideline_share": 0.5},
+                {"band": "B", "min_composite": 0.0, "guideline_share": 0.5},
+            ],
+        }
+    )  # fmt: skip
+    emp = pd.DataFrame(
+        [("A", "Person A", "rated", "T1", "M1", "2020-01-01", None, 40000.0, "CNY")],
+        columns=EMP_COLUMNS,
+    )
+    acts = pd.DataFrame(columns=["employee_id", "period", "metric", "value"])
+    ratings = pd.DataFrame(
+        [("A", "2026Q3", "collaboration", 4.0, "M1"), ("A", "2026-07", "collaboration", 2.0, "M2"),
+         ("A", "2026-08", "collaboration", 4.0, "M2")],
+        columns=["employee_id", "period", "metric", "rating", "rater_id"],
+    )  # fmt: skip
+    ds = Dataset.from_frames(emp, acts, None, ratings)
+    for period in ("2026Q3", "latest"):
+        ev = evaluate(ds, {"rated": plan}, period)
+        # M1 4.0, M2 (2 + 4) / 2 = 3.0: (4 + 3) / 2 = 3.5 = target: composite 1.0
+        assert ev.scores["actual"].tolist() == [3.5]
+        r = ev.results.iloc[0]
+        assert r["period"] == "2026Q3" and r["composite"] == 1.0
+        assert r["payout_amount"] == 10000.0  # 40,000 / 4 x 1.0
+    with pytest.raises(PeriodError, match="2026Q1"):  # the ratings cover 2026Q3 only
+        evaluate(ds, {"rated": plan}, "2026Q1")

@@ -15,6 +15,8 @@ from perfkit.metrics import (
     NOTE_NO_BASELINE,
     NOTE_NO_DATA,
     NOTE_NOT_RATED,
+    NOTE_PARTIAL_BASELINE,
+    NOTE_PARTIAL_PERIOD,
     NOTE_PARTIAL_TARGETS,
     VALUE_COLUMNS,
     employed_days,
@@ -173,6 +175,43 @@ def test_ratio_with_negative_denominator_is_nan_not_a_top_score():
     assert row["note"] == "denominator is not above zero"
 
 
+def test_ratio_sums_only_the_months_holding_both_parts():
+    # July: 20 clicks of 1,000 impressions; August: 20 clicks, no impressions row. Summing
+    # each over its own months gave 40 / 1,000 = 0.04; August must drop out of both: 0.02
+    plan = make_plan(
+        [metric("ctr", "ratio", "ad_clicks", denominator="ad_impressions", weight=1.0)]
+    )
+    acts = monthly("A", "ad_clicks", Q3[:2], [20, 20]) + monthly(
+        "A", "ad_impressions", Q3[:1], [1000]
+    )
+    # B: impressions in September without clicks are left out the same way: 10 / 500
+    acts += monthly("B", "ad_clicks", Q3[:1], [10]) + monthly(
+        "B", "ad_impressions", Q3, [500, 0, 700]
+    )
+    employees = [
+        ("A", "tester", "T1", "2020-01-01", None),
+        ("B", "tester", "T1", "2020-01-01", None),
+    ]
+    out = metric_values(
+        make_dataset(acts, employees=employees), plans={"tester": plan}, periods="2026Q3"
+    )
+    assert value_of(out, "ctr")["actual"] == 0.02
+    assert value_of(out, "ctr", "B")["actual"] == 0.02
+    assert (out["note"] == "").all()
+
+
+def test_ratio_without_a_month_holding_both_parts_is_no_data():
+    plan = make_plan(
+        [metric("ctr", "ratio", "ad_clicks", denominator="ad_impressions", weight=1.0)]
+    )
+    acts = monthly("A", "ad_clicks", Q3[:1], [20]) + monthly(
+        "A", "ad_impressions", Q3[1:], [900, 800]
+    )
+    out = metric_values(make_dataset(acts), plans={"tester": plan}, periods="2026Q3")
+    row = value_of(out, "ctr")
+    assert math.isnan(row["actual"]) and row["note"] == NOTE_NO_DATA
+
+
 # -- growth ------------------------------------------------------------------------------
 
 
@@ -188,11 +227,12 @@ def growth_plan():
 def test_growth_against_both_baselines():
     acts = monthly("A", "channel_sales", ["2025-07", "2025-08", "2025-09"], [50, 70, 80])
     acts += monthly("A", "channel_sales", Q3, [100, 60, 90])
-    acts += monthly("A", "social_followers", ["2026-04", "2026-06"], [900, 1000])
+    acts += monthly("A", "social_followers", ["2026-04", "2026-05", "2026-06"], [900, 950, 1000])
     acts += monthly("A", "social_followers", Q3, [1020, 1050, 1100])
     out = metric_values(make_dataset(acts), plans={"tester": growth_plan()}, periods="2026Q3")
     assert value_of(out, "yoy")["actual"] == pytest.approx(250 / 200 - 1)  # 0.25
     assert value_of(out, "qoq")["actual"] == pytest.approx(1100 / 1000 - 1)  # last of June
+    assert (out["note"] == "").all()
 
 
 def test_growth_without_baseline_or_zero_baseline():
@@ -203,6 +243,90 @@ def test_growth_without_baseline_or_zero_baseline():
     yoy, qoq = value_of(out, "yoy"), value_of(out, "qoq")
     assert math.isnan(yoy["actual"]) and yoy["note"] == NOTE_NO_BASELINE
     assert math.isnan(qoq["actual"]) and qoq["note"] == NOTE_BASELINE_ZERO
+
+
+def yoy_plan():
+    return make_plan(
+        [metric("yoy", "growth", "web_unique_visitors", of="sum", baseline="same_period_last_year", weight=1.0)]
+    )  # fmt: skip
+
+
+LY = ["2025-07", "2025-08", "2025-09"]
+
+
+def test_growth_against_a_baseline_the_person_was_hired_into_is_partial():
+    # hired 2025-09-16: 2025Q3 holds September only, 15 days' 1,000 visitors, against a whole
+    # 2026Q3 of 3 x 10,000: growth would read 30,000 / 1,000 - 1 = 29 (2,900%). B, hired
+    # before 2025Q3, is compared as before: 33,000 / 30,000 - 1 = 0.1
+    employees = [
+        ("A", "tester", "T1", "2025-09-16", None),
+        ("B", "tester", "T1", "2019-03-01", None),
+    ]
+    acts = monthly("A", "web_unique_visitors", ["2025-09", *Q3], [1000, 10000, 10000, 10000])
+    acts += monthly("B", "web_unique_visitors", LY + Q3, [10000] * 3 + [11000] * 3)
+    out = metric_values(
+        make_dataset(acts, employees=employees), plans={"tester": yoy_plan()}, periods="2026Q3"
+    )
+    a, b = value_of(out, "yoy", "A"), value_of(out, "yoy", "B")
+    assert math.isnan(a["actual"]) and a["note"] == NOTE_PARTIAL_BASELINE == "partial baseline"
+    assert b["actual"] == pytest.approx(0.1) and b["note"] == ""
+
+
+def test_growth_against_a_baseline_with_a_month_missing_is_partial():
+    # employed throughout, but no August 2025 row: 2025Q3 is July and September only
+    # (300 of 3 months' 450), and growth would read 450 / 300 - 1 = 0.5 instead of about 0
+    acts = monthly("A", "web_unique_visitors", ["2025-07", "2025-09"], [150, 150])
+    acts += monthly("A", "web_unique_visitors", Q3, [150, 150, 150])
+    out = metric_values(make_dataset(acts), plans={"tester": yoy_plan()}, periods="2026Q3")
+    row = value_of(out, "yoy")
+    assert math.isnan(row["actual"]) and row["note"] == NOTE_PARTIAL_BASELINE
+    # the same for a growth of the last month's level: followers of April and June, no May
+    acts = monthly("A", "social_followers", ["2026-04", "2026-06"], [900, 1000])
+    acts += monthly("A", "social_followers", Q3, [1020, 1050, 1100])
+    acts += monthly("A", "channel_sales", LY + Q3, [1] * 6)
+    out = metric_values(make_dataset(acts), plans={"tester": growth_plan()}, periods="2026Q3")
+    assert value_of(out, "qoq")["note"] == NOTE_PARTIAL_BASELINE
+    assert value_of(out, "yoy")["actual"] == 0.0
+
+
+def test_growth_over_a_partial_current_period_is_not_measured():
+    # A leaves on 2026-08-20: 2026Q3 holds July and 20 days of August, 10,000 + 6,452 against
+    # a whole 2025Q3 of 30,000: growth would read -0.45. B is employed throughout but has no
+    # September row: 2026Q3 is not whole either
+    employees = [
+        ("A", "tester", "T1", "2019-03-01", "2026-08-20"),
+        ("B", "tester", "T1", "2019-03-01", None),
+    ]
+    acts = monthly("A", "web_unique_visitors", LY + Q3[:2], [10000] * 4 + [6452])
+    acts += monthly("B", "web_unique_visitors", LY + Q3[:2], [10000] * 5)
+    out = metric_values(
+        make_dataset(acts, employees=employees), plans={"tester": yoy_plan()}, periods="2026Q3"
+    )
+    for emp in ("A", "B"):
+        row = value_of(out, "yoy", emp)
+        assert math.isnan(row["actual"]), emp
+        assert row["note"] == NOTE_PARTIAL_PERIOD == "partial current period"
+
+
+def test_growth_periods_are_whole_from_the_first_to_the_last_day_inclusive():
+    # hired on the baseline's first day, leaving on the current period's last day: both whole
+    employees = [("A", "tester", "T1", "2025-07-01", "2026-09-30")]
+    acts = monthly("A", "web_unique_visitors", LY + Q3, [100, 100, 100, 120, 120, 120])
+    out = metric_values(
+        make_dataset(acts, employees=employees), plans={"tester": yoy_plan()}, periods="2026Q3"
+    )
+    row = value_of(out, "yoy")
+    assert row["actual"] == pytest.approx(0.2) and row["note"] == ""
+
+
+def test_a_joiner_without_any_baseline_month_has_no_baseline():
+    # hired in the current period: the baseline holds nothing, which stays "no baseline"
+    employees = [("A", "tester", "T1", "2026-07-01", None)]
+    acts = monthly("A", "web_unique_visitors", Q3, [100, 100, 100])
+    out = metric_values(
+        make_dataset(acts, employees=employees), plans={"tester": yoy_plan()}, periods="2026Q3"
+    )
+    assert value_of(out, "yoy")["note"] == NOTE_NO_BASELINE
 
 
 def test_growth_without_current_data_is_no_data():
