@@ -16,29 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, PeriodError, PlanError
+from .errors import DataError, PlanError
 from .frames import Coded, expand_order, label_codes, long_frame, sort_order
 from .metrics import MetricBlock, MetricTable, compute_metric_table, month_codes, period_spans
-from .payout import (
-    check_modifiers,
-    explain,
-    modifier_codes,
-    payout_pcts,
-    period_target_bonus,
-    round_cents,
-    team_result,
-    total_amount,
-)
-from .periods import (
-    MONTHS_PER,
-    Period,
-    format_period,
-    parse_period,
-    require_months,
-    resolve_period,
-)
-from .plans import Plan, load_plans
-from .scoring import SCORE_COLUMNS, band_codes, block_achievement, score_matrix, score_notes
+from .payout import check_modifiers, modifier_codes, pay, total_amount
+from .periods import Period, format_period, is_latest, parse_period
+from .periods import resolve_periods as _resolve
+from .plans import Plan, find_plans_dir
+from .scoring import SCORE_COLUMNS, block_achievement, score_notes
 
 #: Columns of :attr:`Evaluation.results`, in order.
 RESULT_COLUMNS = [
@@ -140,7 +125,7 @@ def _data_months(dataset: Any, plans: Mapping[str, Plan] | None = None) -> np.nd
 
 
 def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> list[Period]:
-    """Turn a label, ``"latest"``, a Period or a list of them into sorted, distinct Periods.
+    """The periods to evaluate: :func:`perfkit.periods.resolve_periods` on the data's months.
 
     ``"latest"`` is the latest complete period (every month present in the actuals) of the
     plans' evaluation period kind. Plans made only of ratings read no actuals: for them the
@@ -149,38 +134,12 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
     Raises
     ------
     PeriodError
-        If a label is not a period, the actuals hold no month of it, or ``"latest"`` is asked
+        If a label is not a period, the data hold no month of it, or ``"latest"`` is asked
         of plans with different kinds.
     """
-    items = [period] if isinstance(period, str | Period) else list(period)
-    if not items:
-        raise PeriodError("no period given; pass a label like 2026Q3, or 'latest'")
-    out: set[Period] = set()
-    for item in items:
-        if isinstance(item, str) and item.strip().lower() == "latest":
-            kinds = sorted({p.period for p in plans.values()}, key=MONTHS_PER.get)
-            if len(kinds) > 1:
-                raise PeriodError(
-                    f"'latest' is ambiguous: the plans evaluate over {', '.join(kinds)}; "
-                    "give a period label such as 2026Q3 instead"
-                )
-            out.add(resolve_period(item, months=_data_months(dataset, plans), kind=kinds[0]))
-        else:
-            out.add(
-                require_months(
-                    parse_period(item, where="period"), months=_data_months(dataset, plans)
-                )
-            )
-    return sorted(out, key=lambda p: (p.first, p.last))
-
-
-def _team_groups(team: np.ndarray, period_pos: np.ndarray) -> np.ndarray:
-    """One code per (team, period) from team codes; people without a team (-1) form their own."""
-    codes = team.astype(np.int64)
-    alone = codes < 0
-    codes[alone] = (int(codes.max(initial=-1)) + 1) + np.arange(alone.sum())
-    width = int(codes.max()) + 1 if len(codes) else 1
-    return pd.factorize(period_pos.astype(np.int64) * width + codes)[0]
+    return _resolve(
+        period, months=_data_months(dataset, plans), kinds=[p.period for p in plans.values()]
+    )
 
 
 def _evaluate_block(
@@ -188,12 +147,12 @@ def _evaluate_block(
     block: MetricBlock,
     modifiers: pd.DataFrame | None,
     team_codes: np.ndarray,
-    currencies: tuple[np.ndarray, np.ndarray],
+    currencies: Coded,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Scores and results columns of one role's block (results with their sort keys).
 
-    ``team_codes`` and ``currencies`` (codes and labels) code the roster's teams and
-    currencies once for all blocks; an empty currency has code -1.
+    ``team_codes`` and ``currencies`` code the roster's teams and currencies once for all
+    blocks (a blank currency has code -1). The money is :func:`perfkit.payout.pay`'s.
     """
     plan = block.plan
     roster = table.roster
@@ -201,22 +160,6 @@ def _evaluate_block(
     n = block.n
     emp = block.emp
     labels = np.array([p.label for p in table.periods], dtype=object)
-    ach = block_achievement(block)
-    arrays = score_matrix(ach, plan=plan)
-    notes = score_notes(block.note, block.target, arrays, plan=plan)
-
-    # team result: same role (plan), same team, same period
-    groups = _team_groups(team_codes[emp], block.period_pos)
-    measure = plan.payout.team_measure
-    if measure == "composite":
-        tr = team_result(groups, plan=plan, composite=arrays.composite)
-    else:
-        j = plan.metric_keys.index(measure)
-        tr = team_result(
-            groups, plan=plan, actual=block.actual[:, j], target=block.target[:, j],
-            achievements=ach[:, j],
-        )  # fmt: skip
-
     modifier, mrow = modifier_codes(
         modifiers, emp, block.period_pos, ids=roster.index, periods=pd.Index(labels)
     )
@@ -225,13 +168,6 @@ def _evaluate_block(
             modifier, mrow, plan=plan, employee_ids=roster.ids[emp],
             period=labels[block.period_pos],
         )  # fmt: skip
-    pay = payout_pcts(
-        arrays.composite, plan=plan, team_result=tr, gate_passed=arrays.gate_passed,
-        modifier=modifier,
-    )  # fmt: skip
-
-    months = np.array([p.last - p.first + 1 for p in table.periods])[block.period_pos]
-    period_days = np.array([p.days for p in table.periods])[block.period_pos]
     annual = roster.annual_bonus[emp]
     if np.isnan(annual).any():
         bad = roster.ids[emp][np.isnan(annual)][0]
@@ -239,25 +175,15 @@ def _evaluate_block(
             f"employees, employee_id {bad}: annual_target_bonus is missing; give the full-year "
             "target bonus in the employee's currency (0 if none)"
         )
-    bonus = period_target_bonus(annual, 1) * months
-    if plan.payout.proration == "days":
-        proration = block.days / period_days
-    else:
-        proration = np.ones(n)
-    amount = round_cents(bonus * pay.payout_pct * proration)
-    # the employee's currency, the plan's where it is empty
-    cur_codes, cur_labels = currencies
-    cur_labels = np.append(cur_labels, plan.currency)
-    own = cur_codes[emp]
-    currency = Coded(np.where(own < 0, len(cur_labels) - 1, own), cur_labels)
-    band, band_names = band_codes(arrays.composite, plan=plan)
-    explanation = explain(
-        plan=plan, composite=arrays.composite,
-        band=Coded(band, np.where(band_names == None, "-", band_names)),  # noqa: E711
-        gate_passed=arrays.gate_passed, gate_detail=arrays.gate_detail, team_value=tr,
-        pay=pay, modifier=modifier, proration=proration, amount=amount, currency=currency,
-        days=block.days, period_days=period_days,
+    money = pay(
+        block_achievement(block), plan=plan, team=team_codes[emp], period=block.period_pos,
+        actual=block.actual, target=block.target, modifier=modifier, annual_bonus=annual,
+        months=np.array([p.last - p.first + 1 for p in table.periods])[block.period_pos],
+        days=block.days, period_days=np.array([p.days for p in table.periods])[block.period_pos],
+        currency=Coded(currencies.codes[emp], currencies.labels), explain_lines=True,
     )  # fmt: skip
+    arrays = money.scores
+    notes = score_notes(block.note, block.target, arrays, plan=plan)
     results = {
         "employee_id": Coded(emp, roster.text("ids")),
         "name": Coded(emp, roster.text("names")),
@@ -266,19 +192,19 @@ def _evaluate_block(
         "team": Coded(emp, roster.text("teams")),
         "manager_id": Coded(emp, roster.text("managers")),
         "composite": arrays.composite,
-        "rating": Coded(band, band_names),
+        "rating": money.band,
         "gate_passed": arrays.gate_passed,
         "gate_failed": arrays.gate_failed,
-        "team_result": tr,
-        "individual_pct": pay.individual_pct,
-        "team_pct": pay.team_pct,
-        "payout_pct": pay.payout_pct,
+        "team_result": money.team_result,
+        "individual_pct": money.pct.individual_pct,
+        "team_pct": money.pct.team_pct,
+        "payout_pct": money.pct.payout_pct,
         "modifier": modifier,
-        "proration": proration,
-        "target_bonus": bonus,
-        "payout_amount": amount,
-        "currency": currency,
-        "explanation": explanation,
+        "proration": money.proration,
+        "target_bonus": money.target_bonus,
+        "payout_amount": money.amount,
+        "currency": money.currency,
+        "explanation": money.explanation,
         "_p": block.period_pos,
         "_r": roster.rank[emp],
         "_m": np.zeros(n, dtype=np.int64),
@@ -358,11 +284,10 @@ def evaluate(
     table = compute_metric_table(dataset, plans=selected, periods=periods)
     modifiers = getattr(dataset, "modifiers", None)
     team_codes, _ = label_codes(table.roster.teams)
-    cur_codes, cur_labels = label_codes(table.roster.currencies)
-    cur_codes[np.isin(cur_codes, np.flatnonzero(cur_labels == ""))] = -1  # blank: the plan's
+    currencies = Coded(*label_codes(table.roster.currencies))  # blank: the plan's (in pay)
     score_parts, result_parts = [], []
     for block in table.blocks:
-        s, r = _evaluate_block(table, block, modifiers, team_codes, (cur_codes, cur_labels))
+        s, r = _evaluate_block(table, block, modifiers, team_codes, currencies)
         score_parts.append(s)
         result_parts.append(r)
     # sort the person-periods; each one's metric scores follow it, in plan order
@@ -381,9 +306,9 @@ def evaluate_dir(
     *,
     period: Any,
     roles: Iterable[str] | str | None = None,
-    plans_dir: str | Path = "templates/plans",
+    plans_dir: str | Path | None = None,
 ) -> Evaluation:
-    """Load a data folder and the plans, then :func:`evaluate` them.
+    """Load a data folder and the plans, check them as ``perfkit validate`` does, evaluate.
 
     Parameters
     ----------
@@ -392,20 +317,28 @@ def evaluate_dir(
         ``modifiers``) files, read by :func:`perfkit.io.load_dataset`.
     period, roles
         As for :func:`evaluate`.
-    plans_dir : str or Path
-        Folder of ``<role>.yaml`` plans.
+    plans_dir : str or Path, optional
+        Folder of ``<role>.yaml`` plans; found by :func:`perfkit.plans.find_plans_dir` when
+        omitted.
 
     Returns
     -------
     Evaluation
-    """
-    from .io import load_dataset
 
-    plans = load_plans(plans_dir)
-    selected = _select_plans(plans, roles)  # fail on a bad role or period before reading data
+    Raises
+    ------
+    DataError
+        Listing every problem :func:`perfkit.validation.validate` finds: data that
+        ``perfkit validate`` refuses is never paid.
+    """
+    from .plans import load_plans
+    from .validation import load_checked
+
+    folder = find_plans_dir(plans_dir)
+    _select_plans(load_plans(folder), roles)  # fail on a bad role or period before reading data
     items = [period] if isinstance(period, str | Period) else list(period)
     for item in items:
-        if not (isinstance(item, str) and item.strip().lower() == "latest"):
+        if not is_latest(item):
             parse_period(item, where="period")
-    dataset = load_dataset(data_dir)
-    return evaluate(dataset, selected, period)
+    dataset, plans = load_checked(data_dir, plans_dir=folder)
+    return evaluate(dataset, _select_plans(plans, roles), period)
