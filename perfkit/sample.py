@@ -38,13 +38,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._resources import templates_dir
 from .errors import PerfkitError, PlanError
 from .fsutil import atomic_path
 from .periods import MONTHS_PER, format_period, month_label, parse_period
 from .plans import Plan, load_plans
 
 #: The plans the shipped sample is calibrated on.
-DEFAULT_PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
 
 ROLES = (
     "event_planning",
@@ -882,7 +882,7 @@ def generate(
     end : str
         The last month, ``YYYY-MM``.
     plans_dir : str or Path, optional
-        Plans to anchor the levels on (default: the repository's ``templates/plans``).
+        Plans to anchor the levels on (default: the plans that ship with perfkit).
 
     Returns
     -------
@@ -920,7 +920,7 @@ def generate(
     last = parse_period(end, where="sample end")
     if last.kind != "month":
         raise PerfkitError(f"sample: end {end!r} is not a month; write it as 2026-09")
-    plans_path = Path(plans_dir) if plans_dir is not None else DEFAULT_PLANS_DIR
+    plans_path = Path(plans_dir) if plans_dir is not None else templates_dir() / "plans"
     plans = load_plans(plans_path)
     _check_plans(plans, plans_path)
 
