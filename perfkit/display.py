@@ -11,6 +11,12 @@ every cell is one call into perfkit:
   (:data:`HEADLINE_MIME`), which the batch of :mod:`perfkit.reports` reads for its index;
 - :func:`payout_section` and :func:`plan_health_section` show optional sections, or nothing.
 
+Every text from a plan or data file (a plan's name, a metric label, a person's name, a team)
+is hostile: titles and headings are shown as escaped HTML, never as Markdown (which would
+pass ``<script>`` or a ``javascript:`` link through), and tables are escaped by
+:meth:`pandas.DataFrame.to_html`. Composites, scores and achievements are cut, never rounded
+up (:func:`perfkit.summary.format_cut`), like the payout explanations.
+
 Nothing here computes a figure (that is :mod:`perfkit.summary`) or draws a chart (that is
 :mod:`perfkit.plotting`); running notebooks in batch and exporting them to HTML is
 :mod:`perfkit.reports`. IPython is imported only when something is shown, so the formatting
@@ -19,6 +25,7 @@ functions work without a kernel.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,7 +35,16 @@ import pandas as pd
 
 from .errors import PlanError
 from .plans import Plan, load_plan
-from .summary import TEXT, band_label, band_labels, check_lang, metric_labels, plan_name, text
+from .summary import (
+    TEXT,
+    band_label,
+    band_labels,
+    check_lang,
+    format_cut,
+    metric_labels,
+    plan_name,
+    text,
+)
 
 #: MIME type of the headline figures a report notebook emits for the batch index.
 HEADLINE_MIME = "application/vnd.perfkit.headline+json"
@@ -41,10 +57,8 @@ _PERCENT_COLUMNS = {
     "share_gate_failed",
     "payout_share",
     "mean_payout_pct",
-    "strongest_achievement",
-    "weakest_achievement",
-    "achievement",
 }
+_ACHIEVEMENT_COLUMNS = {"strongest_achievement", "weakest_achievement", "achievement"}
 _SCORE_COLUMNS = {
     "composite",
     "mean_composite",
@@ -106,10 +120,10 @@ def _display(bundle: Mapping[str, Any], metadata: Mapping[str, Any] | None = Non
     display(dict(bundle), raw=True, metadata=dict(metadata or {}))
 
 
-def _markdown(source: str) -> None:
-    from IPython.display import Markdown, display
-
-    display(Markdown(source))
+def _show_heading(words: str, level: int) -> None:
+    """Show a title or heading; its words may come from a plan or data file, so escaped HTML."""
+    level = min(max(int(level), 1), 6)
+    _display({"text/html": f"<h{level}>{html.escape(words)}</h{level}>", "text/plain": words})
 
 
 def title(plan: Plan, *, period: str, team: str = "", lang: str = "en") -> None:
@@ -121,7 +135,7 @@ def title(plan: Plan, *, period: str, team: str = "", lang: str = "en") -> None:
     ]
     if team:
         parts.append(f"{text('team_filter', lang=lang)} {team}")
-    _markdown("# " + " · ".join(parts))
+    _show_heading(" · ".join(parts), 1)
 
 
 def heading(key: str, *, lang: str = "en", level: int = 2, always: bool = False) -> None:
@@ -143,15 +157,17 @@ def heading(key: str, *, lang: str = "en", level: int = 2, always: bool = False)
     """
     wording = text(key, lang=lang)
     if always or lang != "en":
-        _markdown("#" * level + " " + wording)
+        _show_heading(wording, level)
 
 
 def format_value(column: str, value: Any) -> str:
     """One value of a summary table as display text, formatted by what its column holds.
 
-    Shares become percentages with one decimal (``difference`` with a sign), composites and
-    scores two decimals, money two decimals with thousands separators; anything else is
-    shown as written, and a missing value as a dash.
+    Shares become percentages with one decimal (``difference`` with a sign), money two
+    decimals with thousands separators; composites and scores two decimals and achievements
+    percentages with one, both cut and never rounded up (:func:`perfkit.summary.format_cut`:
+    1.2488 reads ``1.24``, so it never seems to reach a band at 1.25). Anything else is shown
+    as written, and a missing value as a dash.
 
     Returns
     -------
@@ -161,8 +177,10 @@ def format_value(column: str, value: Any) -> str:
         return "–"
     if column in _PERCENT_COLUMNS:
         return f"{value:+.1%}" if column == "difference" else f"{value:.1%}"
+    if column in _ACHIEVEMENT_COLUMNS:
+        return format_cut(value, 1, percent=True)
     if column in _SCORE_COLUMNS:
-        return f"{value:.2f}"
+        return format_cut(value, 2)
     if column in _MONEY_COLUMNS:
         return f"{value:,.2f}"
     return str(value)
@@ -173,12 +191,13 @@ def format_table(
 ) -> pd.DataFrame:
     """A copy of a summary table with values as display text and headers in ``lang``.
 
-    Shares become percentages, composites two decimals, money two decimals with thousands
-    separators, metric keys the plan's labels, rating band meanings (``label`` beside a
-    ``band`` column) their wording in ``lang`` (the plan's ``label_zh`` when a plan is given
-    and sets one, see :func:`perfkit.summary.band_label`); the ``role`` and ``scope``
-    columns are dropped (an overall row's team reads "All teams"), and so is ``period``
-    when it holds one value only.
+    Values are written by :func:`format_value` (shares as percentages, composites two
+    decimals cut, money two decimals with thousands separators), metric keys become the
+    plan's labels, rating band meanings (``label`` beside a ``band`` column) their wording
+    in ``lang`` (the plan's ``label_zh`` when a plan is given and sets one, see
+    :func:`perfkit.summary.band_label`); the ``role`` and ``scope`` columns are dropped (an
+    overall row's team reads "All teams"), and so is ``period`` when it holds one value
+    only. Texts stay raw here; :func:`show_table` escapes them in HTML.
 
     Parameters
     ----------
@@ -252,7 +271,9 @@ def headline_record(figures: pd.DataFrame, bands: pd.DataFrame, *, plan: Plan) -
     -------
     dict
         Keys ``role, name, name_zh, period, headcount, mean_composite, share_at_target``
-        and ``bands``, a list of ``[band, count]`` best band first.
+        and ``bands``, a list of ``[band, count]`` best band first. ``mean_composite`` is
+        cut to 6 decimals (:func:`perfkit.summary.format_cut`), so the index page shows it
+        as the report does; ``share_at_target`` is rounded to 6.
     """
     row = figures.sort_values("period").iloc[-1]
     per = str(row["period"])
@@ -261,13 +282,16 @@ def headline_record(figures: pd.DataFrame, bands: pd.DataFrame, *, plan: Plan) -
     def num(v: Any) -> float | None:
         return None if pd.isna(v) else round(float(v), 6)
 
+    def cut(v: Any) -> float | None:
+        return None if pd.isna(v) or not math.isfinite(float(v)) else float(format_cut(v, 6))
+
     return {
         "role": plan.role,
         "name": plan.name,
         "name_zh": plan.name_zh,
         "period": per,
         "headcount": int(row["headcount"]),
-        "mean_composite": num(row["mean_composite"]),
+        "mean_composite": cut(row["mean_composite"]),
         "share_at_target": num(row["share_at_target"]),
         "bands": [[str(k), int(c)] for k, c in zip(b["band"], b["count"], strict=True)],
     }

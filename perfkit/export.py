@@ -10,23 +10,43 @@ The format follows the file suffix:
   ``<stem>_scores.csv`` (UTF-8, comma separated, one header row);
 - ``.parquet``: the same two frames, ``path`` and ``<stem>_scores.parquet``.
 
-Every file is written to a temporary name first and moved into place (atomic).
+Every file is written to a temporary name first and moved into place (atomic), private to
+its owner unless another mode is asked for (:mod:`perfkit.fsutil`). Two rules hold in every
+file written here:
+
+- **No formulas from the data.** A text cell from the input (a name, a team, a plan label,
+  a note) that a spreadsheet would read as a formula, i.e. one starting with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return (:func:`formula_like`, OWASP "CSV injection"),
+  is written as text: a string cell with Excel's quote prefix in a workbook, a leading
+  apostrophe in a CSV. Parquet keeps typed values as they are (no spreadsheet evaluates it).
+- **Same inputs, same bytes.** The workbook's dates (document properties and zip entries)
+  are the end of the last period evaluated, never the time of the run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import PerfkitError
-from .fsutil import atomic_path
+from .errors import DataError, PerfkitError
+from .fsutil import atomic_paths
 from .payout import total_amount
 
 #: Suffixes :func:`write_evaluation` understands.
 SUFFIXES = (".xlsx", ".csv", ".parquet")
+
+#: First characters that make a spreadsheet read a text cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Characters an Excel workbook cannot hold (openpyxl refuses them): C0 controls but tab,
+#: line feed and carriage return.
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 _MONEY = "#,##0.00"
 _PCT = "0.0%"
@@ -95,7 +115,9 @@ _README_COLUMNS = [
 ]  # fmt: skip
 
 
-def write_evaluation(evaluation: Any, path: str | Path) -> list[Path]:
+def write_evaluation(
+    evaluation: Any, path: str | Path, *, mode: str | int | None = None
+) -> list[Path]:
     """Write an evaluation's results (and metric scores) to ``path``, by its suffix.
 
     Parameters
@@ -104,6 +126,9 @@ def write_evaluation(evaluation: Any, path: str | Path) -> list[Path]:
     path : str or Path
         ``*.xlsx`` (one workbook), ``*.csv`` or ``*.parquet`` (results to ``path``, metric
         scores to ``<stem>_scores<suffix>`` beside it).
+    mode : str or int, optional
+        Mode of the files written, e.g. ``0o640``; by default ``$PERFKIT_OUTPUT_MODE``, else
+        ``0600`` (see :func:`perfkit.fsutil.output_mode`).
 
     Returns
     -------
@@ -114,6 +139,10 @@ def write_evaluation(evaluation: Any, path: str | Path) -> list[Path]:
     ------
     PerfkitError
         If the suffix is not one of ``.xlsx``, ``.csv``, ``.parquet``.
+    DataError
+        If a text holds a control character a workbook cannot store (``.xlsx``).
+    OutputError
+        If a file cannot be written (read-only folder, full disk, ...); no file was changed.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -123,16 +152,74 @@ def write_evaluation(evaluation: Any, path: str | Path) -> list[Path]:
             f"{', '.join(SUFFIXES)} (e.g. payouts.xlsx)"
         )
     if suffix == ".xlsx":
-        _write_xlsx(evaluation, path)
+        _write_xlsx(evaluation, path, mode=mode)
         return [path]
     scores_path = path.with_name(f"{path.stem}_scores{path.suffix}")
-    for frame, target in ((evaluation.results, path), (evaluation.scores, scores_path)):
-        with atomic_path(target) as tmp:
+    frames = (evaluation.results, evaluation.scores)
+    with atomic_paths([path, scores_path], mode=mode) as tmps:
+        for frame, tmp in zip(frames, tmps, strict=True):
             if suffix == ".csv":
-                frame.to_csv(tmp, index=False, encoding="utf-8")
+                csv_safe(frame).to_csv(tmp, index=False, encoding="utf-8")
             else:
                 frame.to_parquet(tmp, index=False)
     return [path, scores_path]
+
+
+def formula_like(value: Any) -> bool:
+    """Whether a spreadsheet would read ``value`` as a formula (OWASP "CSV injection").
+
+    True for text starting with one of :data:`FORMULA_STARTS` (``=``, ``+``, ``-``, ``@``, a
+    tab, a carriage return), e.g. ``=HYPERLINK("http://x","click")``; numbers never are.
+    Every spreadsheet writer of perfkit writes such a value as text.
+
+    Returns
+    -------
+    bool
+    """
+    return isinstance(value, str) and value[:1] in FORMULA_STARTS
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose formula-like text values (:func:`formula_like`) start with ``'``.
+
+    A spreadsheet opening the CSV then shows ``'=HYPERLINK(...)`` as text instead of running
+    it. Numbers and other text are left as they are.
+
+    Returns
+    -------
+    DataFrame
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype.kind in "biufcmM":
+            continue
+        values = out[col].to_numpy(dtype=object)
+        flagged = np.fromiter(map(formula_like, values), dtype=bool, count=len(values))
+        if flagged.any():
+            values = values.copy()
+            values[flagged] = ["'" + v for v in values[flagged]]
+            out[col] = values
+    return out
+
+
+def _text_cell(ws: Any, value: str) -> Any:
+    """A cell holding ``value`` as text even where Excel would read a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(ws, value=value)
+    c.data_type = "s"
+    c.quotePrefix = True  # editing the cell in Excel keeps it text
+    return c
+
+
+def _check_text(value: Any, where: str) -> None:
+    """Refuse text a workbook cannot hold, naming where it is and the fix."""
+    if isinstance(value, str) and (bad := _ILLEGAL_XLSX.search(value)):
+        raise DataError(
+            f"{where} holds the control character U+{ord(bad.group()):04X}, which an Excel "
+            "workbook cannot store; remove it from the input file it came from (the "
+            "employees file for names and teams, the plan for labels), or write .csv instead"
+        )
 
 
 def _cell_value(v: Any) -> Any:
@@ -149,7 +236,7 @@ def _cell_value(v: Any) -> Any:
 
 
 def _sheet(wb: Any, title: str, frame: pd.DataFrame, spec: list[tuple[str, str, Any, int]],
-           extra_rows: list[list[Any]] = ()) -> None:  # fmt: skip
+           extra_rows: list[list[Any]] = (), *, path: Path) -> None:  # fmt: skip
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -171,11 +258,15 @@ def _sheet(wb: Any, title: str, frame: pd.DataFrame, spec: list[tuple[str, str, 
     ws.append(header)
     columns = [frame[col].to_numpy(dtype=object) for _, col, _, _ in spec]
     formats = [fmt for _, _, fmt, _ in spec]
-    for values in zip(*columns, strict=True):
+    names = [name for name, _, _, _ in spec]
+    for i, values in enumerate(zip(*columns, strict=True)):
         row = []
-        for v, fmt in zip(values, formats, strict=True):
+        for v, fmt, name in zip(values, formats, names, strict=True):
             v = _cell_value(v)
-            if fmt is not None and v is not None:
+            if isinstance(v, str):
+                _check_text(v, f"{path}: sheet {title}, row {i + 2} ({values[0]}), {name}")
+                row.append(_text_cell(ws, v) if formula_like(v) else v)
+            elif fmt is not None and v is not None:
                 c = WriteOnlyCell(ws, value=v)
                 c.number_format = fmt
                 row.append(c)
@@ -185,7 +276,9 @@ def _sheet(wb: Any, title: str, frame: pd.DataFrame, spec: list[tuple[str, str, 
     for extra in extra_rows:
         row = []
         for v, fmt in zip(extra, formats, strict=False):
-            c = WriteOnlyCell(ws, value=v)
+            if isinstance(v, str):
+                _check_text(v, f"{path}: sheet {title}, total row")
+            c = _text_cell(ws, v) if formula_like(v) else WriteOnlyCell(ws, value=v)
             c.font = bold
             if fmt is not None and v is not None:
                 c.number_format = fmt
@@ -209,8 +302,62 @@ def _total_rows(results: pd.DataFrame, periods: list[Any]) -> list[list[Any]]:
     return rows
 
 
-def _write_xlsx(evaluation: Any, path: Path) -> None:
+def _stamp(evaluation: Any) -> dt.datetime:
+    """The date a workbook carries: the end of the last period evaluated (not the run's time)."""
+    ends = [p.end for p in evaluation.periods]
+    end = max(ends) if ends else dt.date(2000, 1, 1)
+    return dt.datetime(end.year, end.month, end.day)
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+
+
+def _repeatable_zip(path: Path, stamp: dt.datetime) -> None:
+    """Rewrite a saved workbook with ``stamp`` as every date, so equal inputs give equal bytes.
+
+    openpyxl dates the document properties and each zip entry with the time of saving.
+    """
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    when = stamp.timetuple()[:6]
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(2), data)
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, data)
+
+
+def _write_xlsx(evaluation: Any, path: Path, *, mode: str | int | None = None) -> None:
+    """Build the workbook straight into a temporary file beside ``path``, then move it there.
+
+    The temporary file is made first, so an output that cannot be written fails before any
+    work; a workbook left unfinished (bad text) is closed, never left to the garbage collector.
+    """
     from openpyxl import Workbook
+
+    stamp = _stamp(evaluation)
+    with atomic_paths([path], mode=mode) as (tmp,):
+        wb = Workbook(write_only=True)
+        try:
+            _fill_workbook(wb, evaluation, path)
+        except BaseException:
+            for ws in wb.worksheets:
+                try:
+                    ws.close()
+                except Exception:  # noqa: S110 - discarding a workbook that failed anyway
+                    pass
+            raise
+        wb.properties.created = wb.properties.modified = stamp
+        wb.properties.creator = "perfkit"
+        wb.save(tmp)
+        _repeatable_zip(tmp, stamp)
+
+
+def _fill_workbook(wb: Any, evaluation: Any, path: Path) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
@@ -224,10 +371,9 @@ def _write_xlsx(evaluation: Any, path: Path) -> None:
     scores["label"] = [
         labels.get(k, "") for k in zip(scores["role"], scores["metric"], strict=True)
     ]
-    wb = Workbook(write_only=True)
     periods = [p.label for p in evaluation.periods]
-    _sheet(wb, "Payouts", results, _PAYOUT_SHEET, _total_rows(results, periods))
-    _sheet(wb, "Metric scores", scores, _SCORE_SHEET)
+    _sheet(wb, "Payouts", results, _PAYOUT_SHEET, _total_rows(results, periods), path=path)
+    _sheet(wb, "Metric scores", scores, _SCORE_SHEET, path=path)
 
     ws = wb.create_sheet("Read me")
     ws.column_dimensions["A"].width = 16
@@ -239,7 +385,8 @@ def _write_xlsx(evaluation: Any, path: Path) -> None:
     def line(*values: Any, strong: bool = False) -> None:
         cells = []
         for v in values:
-            c = WriteOnlyCell(ws, value=v)
+            _check_text(v, f"{path}: sheet Read me, line {values[0]!r}")
+            c = _text_cell(ws, v) if formula_like(v) else WriteOnlyCell(ws, value=v)
             c.alignment = wrap
             if strong:
                 c.font = bold
@@ -275,5 +422,3 @@ def _write_xlsx(evaluation: Any, path: Path) -> None:
     line("Sheet", "Column", "Meaning", strong=True)
     for sheet, col, meaning in _README_COLUMNS:
         line(sheet, col, meaning)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)

@@ -6,6 +6,10 @@ here beyond reshaping for the chart; every chart has a title and axis labels wit
 English or Chinese (``lang="zh"`` uses the plans' ``label_zh`` and the wording in
 :data:`perfkit.summary.TEXT`; call :func:`set_style` with ``lang="zh"`` first so a CJK font
 is in use).
+
+Text from a plan or data file (team and person names, metric labels, bands) is drawn as
+written: a ``$`` in it never switches matplotlib to mathtext (:func:`literal`). Achievements
+written in cells are cut, never rounded up (:func:`perfkit.summary.format_cut`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .plans import Plan
-from .summary import TARGET_COMPOSITE, check_lang, metric_labels, text
+from .summary import TARGET_COMPOSITE, check_lang, format_cut, metric_labels, text
 
 #: A person x metric heatmap names every row up to this many people, and is never taller
 #: than this many inches (a bigger role is drawn with thinner rows and some names skipped).
@@ -57,6 +61,22 @@ def set_style(*, lang: str = "en") -> str:
     return lang
 
 
+def literal(value: object) -> str:
+    """``value`` as chart text drawn as written: ``$`` escaped, so no mathtext is parsed.
+
+    A team named ``a$\\x$b`` would otherwise be parsed as a formula, and fail to draw.
+
+    Returns
+    -------
+    str
+    """
+    return str(value).replace("$", r"\$")
+
+
+def _literal(values: pd.Series) -> pd.Series:
+    return values.astype(str).map(literal)
+
+
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
@@ -68,7 +88,7 @@ def _period_suffix(data: pd.DataFrame) -> str:
     if "period" in data.columns:
         periods = data["period"].dropna().astype(str).unique()
         if len(periods) == 1:
-            return f", {periods[0]}" if periods[0] else ""
+            return f", {literal(periods[0])}" if periods[0] else ""
     return ""
 
 
@@ -98,7 +118,8 @@ def rating_distribution(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None
     check_lang(lang)
     ax = _axes(ax, (6.5, 3.6))
     actual, guide = text("actual", lang=lang), text("guideline", lang=lang)
-    long = data.rename(columns={"share": actual, "guideline_share": guide}).melt(
+    bands = data.assign(band=_literal(data["band"]))
+    long = bands.rename(columns={"share": actual, "guideline_share": guide}).melt(
         id_vars=["band"], value_vars=[actual, guide], var_name="series", value_name="value"
     )
     sns.barplot(
@@ -107,7 +128,7 @@ def rating_distribution(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None
         y="value",
         hue="series",
         palette=["#4C72B0", "#C7C7C7"],
-        order=list(dict.fromkeys(data["band"].astype(str))),
+        order=list(dict.fromkeys(bands["band"])),
         ax=ax,
     )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -133,9 +154,9 @@ def composite_by_team(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None =
     Axes
     """
     check_lang(lang)
-    teams = sorted(data["team"].dropna().astype(str).unique())
+    teams = sorted(_literal(data["team"].dropna()).unique())
     ax = _axes(ax, (7.0, 1.2 + 0.55 * max(len(teams), 1)))
-    frame = data.assign(team=data["team"].astype(str))
+    frame = data.assign(team=_literal(data["team"]))
     with warnings.catch_warnings():
         # seaborn 0.13.2 passes `vert=` to Axes.bxp, deprecated in matplotlib 3.11
         warnings.filterwarnings(
@@ -188,9 +209,9 @@ def achievement_heatmap(
     -------
     Axes
     """
-    labels = metric_labels(plan, lang=lang)
-    names = data["name"].astype(str)
-    ids = data["employee_id"].astype(str)
+    labels = {k: literal(v) for k, v in metric_labels(plan, lang=lang).items()}
+    names = _literal(data["name"])
+    ids = _literal(data["employee_id"])
     per_id = pd.Series(names.to_numpy(), index=ids.to_numpy()).groupby(level=0).first()
     unique_names = per_id.nunique() == len(per_id)
     person = names if unique_names else names + " (" + ids + ")"
@@ -206,6 +227,13 @@ def achievement_heatmap(
     ).reindex(index=rows, columns=cols)
     many = len(rows) > MAX_LABELLED_ROWS  # then every row is drawn but not every name shown
     height = min(1.4 + 0.28 * max(len(rows), 1), MAX_HEATMAP_INCHES)
+    cells = np.array(
+        [
+            ["" if np.isnan(v) else format_cut(v, 0, percent=True) for v in r]
+            for r in wide.to_numpy(dtype=float)
+        ],
+        dtype=object,
+    ).reshape(wide.shape)
     ax = _axes(ax, (1.6 + 1.25 * max(len(cols), 1), height))
     with warnings.catch_warnings():
         # seaborn 0.13.2 calls Colormap.set_bad, pending deprecation in matplotlib 3.11
@@ -221,10 +249,10 @@ def achievement_heatmap(
             center=1.0,
             vmin=0.5,
             vmax=1.5,
-            annot=not many and wide.size <= 600,
+            annot=cells if not many and wide.size <= 600 else False,
             yticklabels="auto" if many else True,
             linewidths=0 if many else 0.5,
-            fmt=".0%",
+            fmt="",
             annot_kws={"fontsize": 7},
             linecolor="white",
             cbar_kws={
@@ -259,7 +287,7 @@ def team_comparison(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None = N
     Axes
     """
     check_lang(lang)
-    frame = data.assign(team=data["team"].astype(str))
+    frame = data.assign(team=_literal(data["team"]))
     ax = _axes(ax, (7.0, 1.2 + 0.55 * max(len(frame), 1)))
     sns.barplot(frame, x="mean_composite", y="team", color="#4C72B0", ax=ax)
     for patch, n in zip(ax.patches, frame["headcount"], strict=False):
@@ -299,7 +327,7 @@ def trend(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None) -> Ax
     order = sorted(data["period"].astype(str).unique())
     x = {p: i for i, p in enumerate(order)}
     teams = data[data["scope"] == "team"].assign(
-        team=lambda d: d["team"].astype(str), x=lambda d: d["period"].astype(str).map(x)
+        team=lambda d: _literal(d["team"]), x=lambda d: d["period"].astype(str).map(x)
     )
     if len(teams):
         sns.lineplot(
@@ -351,7 +379,7 @@ def payout_by_team(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None = No
     Axes
     """
     check_lang(lang)
-    frame = data[data["scope"] == "team"].assign(team=lambda d: d["team"].astype(str))
+    frame = data[data["scope"] == "team"].assign(team=lambda d: _literal(d["team"]))
     ax = _axes(ax, (7.0, 1.2 + 0.55 * max(len(frame), 1)))
     sns.barplot(frame, x="payout_share", y="team", color="#55A868", ax=ax)
     ax.axvline(1.0, color=TARGET_COLOR, linestyle="--", linewidth=1, zorder=0)

@@ -7,6 +7,12 @@ them, all into ``<output_dir>/<period>/`` atomically. What the notebook shows, a
 headline figures it hands to the index (:data:`perfkit.display.HEADLINE_MIME`), come from
 :mod:`perfkit.display`.
 
+Everything written is private to its owner by default (files ``0600``, folders ``0700``;
+``mode`` / ``--mode`` / ``$PERFKIT_OUTPUT_MODE`` ask for another, see :mod:`perfkit.fsutil`),
+and every text from a plan or data file is escaped in every page: the index through
+:func:`html.escape`, the reports by :mod:`perfkit.display` and the page title by the
+nbconvert template.
+
 Notebook cell tags the HTML export understands: ``notebook-only`` (never in the report, for
 notes to the analyst) and ``lang-en`` (English markdown headings, left out of reports in
 another language, where :func:`perfkit.display.heading` shows the translated title instead).
@@ -30,7 +36,7 @@ from typing import Any
 
 from .display import HEADLINE_MIME, format_value, plan_files, rating_spread
 from .errors import PerfkitError, PeriodError, PlanError
-from .fsutil import atomic_dir, atomic_path
+from .fsutil import PRIVATE_MODE, atomic_dir, atomic_path, output_mode
 from .plans import NO_PLANS_FIX, Plan, load_plan
 from .summary import check_lang, text
 
@@ -190,7 +196,14 @@ _STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
 _CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
 
 
-def export_html(nb: Any, path: str | Path, *, lang: str = "en", title: str | None = None) -> Path:
+def export_html(
+    nb: Any,
+    path: str | Path,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    mode: str | int | None = None,
+) -> Path:
     """Write an executed notebook as a self-contained HTML report.
 
     Code cells are hidden (only their outputs show), charts are embedded as
@@ -207,7 +220,9 @@ def export_html(nb: Any, path: str | Path, *, lang: str = "en", title: str | Non
     lang : {"en", "zh"}
         Cells tagged ``lang-en`` are left out unless ``"en"``; ``notebook-only`` always.
     title : str, optional
-        The page title.
+        The page title, as plain text (the template escapes it).
+    mode : str or int, optional
+        Mode of the file written; :func:`perfkit.fsutil.output_mode` by default (``0600``).
 
     Returns
     -------
@@ -239,7 +254,7 @@ def export_html(nb: Any, path: str | Path, *, lang: str = "en", title: str | Non
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = _STYLE_RE.sub(lambda m: _CSS_COMMENT_RE.sub("", m.group(0)), body)
     path = Path(path)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, mode=mode) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return path
 
@@ -322,7 +337,8 @@ def _execute_role(job: _Job) -> _Outcome:
     name = head["name_zh"] if lang == "zh" else head["name"]
     nb.metadata["title"] = f"{name} · {head['period']}"
     html_path = Path(job.out_dir) / f"{job.role}.html"
-    export_html(nb, html_path, lang=lang, title=nb.metadata["title"])
+    # private inside the batch's temporary folder; atomic_dir gives the final mode on publishing
+    export_html(nb, html_path, lang=lang, title=nb.metadata["title"], mode=PRIVATE_MODE)
     return _Outcome(job.role, headline=head)
 
 
@@ -395,7 +411,8 @@ def _write_index(
     folder: Path, period: str, reports: list[RoleReport], failures: list[RoleFailure], *, lang: str
 ) -> Path:
     path = folder / "index.html"
-    path.write_text(_index_html(period, reports, failures, lang=lang), encoding="utf-8")
+    with atomic_path(path, mode=PRIVATE_MODE) as tmp:
+        tmp.write_text(_index_html(period, reports, failures, lang=lang), encoding="utf-8")
     return path
 
 
@@ -436,6 +453,7 @@ def run_reports(
     output_dir: str | Path = "reports",
     progress: bool = True,
     notebook: str | Path | None = None,
+    mode: str | int | None = None,
 ) -> BatchResult:
     """Run the role report notebook for each role and write HTML reports with an index.
 
@@ -468,6 +486,9 @@ def run_reports(
         Show a tqdm progress bar on stderr.
     notebook : str or Path, optional
         The notebook to run; ``notebooks/role_report.ipynb`` by default.
+    mode : str or int, optional
+        Mode of the files published, e.g. ``0o640`` (folders get ``x`` where they can be
+        read); by default ``$PERFKIT_OUTPUT_MODE``, else ``0600`` (folders ``0700``).
 
     Returns
     -------
@@ -481,6 +502,9 @@ def run_reports(
         If the plans folder, a role, the data or the period is wrong for every role.
     ReportError
         If no role's report could be made; the previous reports are left in place.
+    OutputError
+        If the reports cannot be written (read-only folder, full disk, ...); the previous
+        reports are left in place.
     """
     from tqdm.auto import tqdm
 
@@ -488,6 +512,7 @@ def run_reports(
     from .periods import require_months, resolve_period
 
     check_lang(lang)
+    file_mode = output_mode(mode)
     if jobs < 1:
         raise PerfkitError(f"--jobs: found {jobs}; give at least 1 worker process")
     data_dir = Path(data_dir).resolve()
@@ -529,7 +554,7 @@ def run_reports(
         for role in plans
     ]
     outcomes: dict[str, _Outcome] = {}
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, mode=file_mode) as tmp:
         jobs_list = [_with_out_dir(j, tmp) for j in jobs_list]
         bar = tqdm(
             total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress

@@ -8,6 +8,10 @@ documented columns. Nothing here draws: :mod:`perfkit.plotting` charts these fra
 A composite of 1.0 means "on target" in every plan (:data:`TARGET_COMPOSITE`). When a frame
 holds several roles, a function given a ``plan`` keeps the rows of that plan's role only.
 
+:func:`format_cut` is the one rule for showing a composite (or a score or achievement) as
+text: cut, never rounded up, as the payout explanations do, so a shown value never seems to
+reach a band, threshold or gate it missed.
+
 The small translation table :data:`TEXT` gives the English and Chinese wording of section
 titles, column headers and chart labels; plan metrics and rating bands carry their own
 ``label`` and ``label_zh``.
@@ -16,6 +20,7 @@ titles, column headers and chart labels; plan metrics and rating bands carry the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -124,6 +129,38 @@ TEXT: dict[str, dict[str, str]] = {
     "chart_payout": {"en": "Payout against target bonus by team", "zh": "各团队实发奖金占目标比例"},
     "axis_payout_share": {"en": "Payout (% of target bonus)", "zh": "实发奖金（占目标奖金%）"},
 }
+
+
+def format_cut(value: Any, decimals: int = 2, *, percent: bool = False) -> str:
+    """A composite (or a score or achievement) as text, cut to ``decimals``, never rounded up.
+
+    The one rule for showing a figure that bands, payout thresholds or gates compare with
+    "at least": a value that missed a knot must never read as reaching it. So 1.2488 reads
+    ``1.24`` where band S starts at 1.25, and 0.6996 reads ``0.69``; a value within the knot
+    tolerance of a knot (:data:`perfkit.scoring.KNOT_TOLERANCE`), which counts as reaching
+    it, reads as the knot. Negative values are rounded. This is the rule of the payout
+    explanations (:func:`perfkit.payout.explain`), so reports, tables, charts and the
+    payroll workbook show a composite the way the payroll line explains it.
+
+    Parameters
+    ----------
+    value : float
+    decimals : int
+        Decimals shown (of the percentage when ``percent``).
+    percent : bool
+        Show ``value`` as a percentage with a ``%`` sign (0.59996 reads ``59.9%``).
+
+    Returns
+    -------
+    str
+        ``"n/a"`` for a missing or infinite value.
+    """
+    from .payout import _fixed_key, _fixed_text  # the explanations' own rule
+
+    shift = 2 if percent else 0
+    key = int(_fixed_key(np.array([value], dtype=np.float64), decimals + shift, down=True)[0])
+    out = _fixed_text(key, decimals)
+    return out + "%" if percent and key >= 0 else out
 
 
 def check_lang(lang: str) -> str:

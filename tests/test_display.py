@@ -79,7 +79,8 @@ def test_format_table_in_both_languages():
         "Payout",
         "Headcount",
     ]
-    assert en.iloc[0].tolist() == ["All teams", "50.0%", "0.96", "5,600.00", "6"]
+    # composites are cut, never rounded up (0.958333 is not 0.96)
+    assert en.iloc[0].tolist() == ["All teams", "50.0%", "0.95", "5,600.00", "6"]
     assert en.iloc[1].tolist() == ["T1", "66.7%", "1.08", "3,400.50", "3"]
     zh = display.format_table(frame, lang="zh")
     assert list(zh.columns)[:2] == ["团队", "达标人数占比"]
@@ -137,7 +138,7 @@ def test_template_bands_show_their_chinese_wording(plans_dir):
 def test_format_value_and_rating_spread():
     assert display.format_value("difference", 0.125) == "+12.5%"
     assert display.format_value("share", 0.125) == "12.5%"
-    assert display.format_value("composite", 0.958333) == "0.96"
+    assert display.format_value("composite", 0.958333) == "0.95"
     assert display.format_value("payout_amount", 1234567.891) == "1,234,567.89"
     assert display.format_value("team", "T1") == "T1"
     for missing in (None, math.nan, pd.NA):

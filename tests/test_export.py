@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from perfkit.errors import PerfkitError
 from perfkit.evaluation import RESULT_COLUMNS, evaluate
 from perfkit.export import write_evaluation
+from perfkit.fsutil import OutputError
 from perfkit.plans import load_plans
 from perfkit.scoring import SCORE_COLUMNS
 
@@ -42,16 +44,16 @@ def test_workbook_a_clerk_can_read(tmp_path, evaluation):
     assert [r[0] for r in rows] == ["E0101", "E0102", "E0103", "TOTAL 2026Q3"]
     amount = header.index("Payout amount")
     lines = [r[amount] for r in rows[:-1]]
-    assert lines == [17215.78, 13859.0, 22293.92]
-    assert rows[-1][amount] == 53368.70  # the sum of the rounded lines
+    assert lines == [16027.19, 13723.75, 22147.4]
+    assert rows[-1][amount] == 51898.34  # the sum of the rounded lines
     assert rows[-1][header.index("Currency")] == "CNY"
     lin = ws[2]
     assert lin[amount].number_format == "#,##0.00"
     assert lin[header.index("Payout % of target bonus")].number_format == "0.0%"
-    assert lin[header.index("Payout % of target bonus")].value == pytest.approx(1.3713)
+    assert lin[header.index("Payout % of target bonus")].value == pytest.approx(1.276625)
     assert lin[header.index("Proration")].value == pytest.approx(77 / 92)
-    assert lin[header.index("Rating")].value == "A"
-    assert lin[header.index("Explanation")].value.endswith("paid 17,215.78 CNY")
+    assert lin[header.index("Rating")].value == "B"  # 1.0387 (docs/worked_example.md)
+    assert lin[header.index("Explanation")].value.endswith("paid 16,027.19 CNY")
     scores = wb["Metric scores"]
     assert scores.max_row == 1 + 21  # 3 people x 7 metrics
     assert scores["F2"].value == "Website traffic growth (year on year)"
@@ -60,7 +62,7 @@ def test_workbook_a_clerk_can_read(tmp_path, evaluation):
     )
     assert "Online promotion (version 2026, CNY)" in readme
     assert "rounded half-up to cents" in readme
-    assert "53,368.70 CNY" in readme
+    assert "51,898.34 CNY" in readme
 
 
 def test_csv_writes_results_and_scores_beside(tmp_path, evaluation):
@@ -71,7 +73,7 @@ def test_csv_writes_results_and_scores_beside(tmp_path, evaluation):
     scores = pd.read_csv(tmp_path / "q3_scores.csv")
     assert list(results.columns) == RESULT_COLUMNS
     assert list(scores.columns) == SCORE_COLUMNS
-    assert results["payout_amount"].tolist() == [17215.78, 13859.0, 22293.92]
+    assert results["payout_amount"].tolist() == [16027.19, 13723.75, 22147.4]
     assert len(scores) == 21
 
 
@@ -102,7 +104,7 @@ def test_writing_is_atomic(tmp_path, evaluation, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("openpyxl.Workbook.save", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=rf"{re.escape(str(out))}: cannot write it: disk full"):
         write_evaluation(evaluation, out)
     assert out.read_bytes() == b"the previous good file"
     assert [p.name for p in tmp_path.iterdir()] == ["payouts.xlsx"]  # no temporary left

@@ -47,9 +47,10 @@ def test_atomic_dir_keeps_old_folder_on_failure(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
 
 
-def test_outputs_get_the_usual_permissions(tmp_path):
+def test_outputs_are_private_whatever_the_umask(tmp_path, monkeypatch):
     import os
 
+    monkeypatch.delenv("PERFKIT_OUTPUT_MODE", raising=False)
     mask = os.umask(0o022)
     try:
         with atomic_path(tmp_path / "a.csv") as tmp:
@@ -58,5 +59,6 @@ def test_outputs_get_the_usual_permissions(tmp_path):
             (tmp / "f").write_text("x")
     finally:
         os.umask(mask)
-    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644
-    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "d").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "d" / "f").stat().st_mode & 0o777 == 0o600

@@ -6,6 +6,7 @@ is shared by the tests that only read its output.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import perfkit
 from perfkit import reports, summary
+from perfkit.fsutil import OutputError
 from perfkit.reports import ReportError, run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,14 +84,17 @@ def test_batch_writes_each_role_and_resolves_latest(batch):
     assert [p.name for p in batch.folder.parent.iterdir()] == ["2026Q3"]
 
 
-def test_published_reports_are_readable_by_group_and_others(batch):
-    # written under umask 022: folders rwxr-xr-x, files rw-r--r-- (temporary ones are private)
-    assert stat.S_IMODE(batch.folder.stat().st_mode) == 0o755
+def test_published_reports_are_private(batch):
+    # written under umask 022, which alone would give rwxr-xr-x and rw-r--r--: reports name
+    # people and their ratings, so the folders are rwx------ and the files rw------- (and so
+    # is the reports folder the run created)
+    assert stat.S_IMODE(batch.folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(batch.folder.parent.stat().st_mode) == 0o700
     files = sorted(p for p in batch.folder.iterdir())
     assert {p.suffix for p in files} == {".html", ".ipynb", ".log"}
     for path in files:
         assert path.is_file(), path
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, (path.name, oct(path.stat().st_mode))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path.name, oct(path.stat().st_mode))
 
 
 def test_html_is_self_contained_and_hides_code(batch):
@@ -128,7 +133,8 @@ def test_index_links_reports_with_their_headline_figures(batch):
         row = re.search(rf'href="{rep.role}.html">[^<]*</a></td>(.*?)</tr>', index).group(1)
         cells = re.findall(r"<td>(.*?)</td>", row)
         assert cells[0] == str(head["headcount"])
-        assert cells[1] == f"{head['mean_composite']:.2f}"
+        # cut, never rounded up: the way the payout explanations show a composite
+        assert cells[1] == f"{math.floor(head['mean_composite'] * 100 + 1e-7) / 100:.2f}"
         assert cells[2] == f"{head['share_at_target']:.1%}"
         bands = summary.rating_distribution(ev.results, plan=plans[rep.role])
         assert cells[3] == " · ".join(
@@ -231,7 +237,7 @@ def test_crash_after_the_notebooks_leaves_the_previous_reports(
 
     monkeypatch.setattr(reports, "_execute_role", done)
     monkeypatch.setattr(reports, "_write_index", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="2026Q3: cannot write it: disk full"):
         run_reports(
             sample_dir,
             roles=["event_planning"],
