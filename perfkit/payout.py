@@ -39,16 +39,12 @@ TIER_CAPPED = "capped"
 def curve_points(curve: PayoutCurve) -> tuple[tuple[float, float], ...]:
     """The payout curve as ``(composite, payout)`` points for :func:`perfkit.scoring.curve_score`.
 
-    ``(threshold, 0), (threshold, threshold_payout), (target, target_payout),
-    (stretch, stretch_payout)``: 0 below the threshold, a jump at it, linear to the target,
-    the accelerator to the stretch, flat beyond.
+    For the three-point spelling: ``(threshold, 0), (threshold, threshold_payout), (target,
+    target_payout), (stretch, stretch_payout)``: 0 below the threshold, a jump at it, linear
+    to the target, the accelerator to the stretch, flat beyond. For a curve of points, see
+    :meth:`perfkit.plans.PayoutCurve.knots` (a ``tier`` curve is a step curve).
     """
-    return (
-        (curve.threshold, 0.0),
-        (curve.threshold, curve.threshold_payout),
-        (curve.target, curve.target_payout),
-        (curve.stretch, curve.stretch_payout),
-    )
+    return curve.knots()[0]
 
 
 def payout_curve(composite: Any, curve: PayoutCurve) -> np.ndarray:
@@ -65,7 +61,8 @@ def payout_curve(composite: Any, curve: PayoutCurve) -> np.ndarray:
         0 for NaN composites (nothing can be paid on a missing score).
     """
     c = np.asarray(composite, dtype=np.float64)
-    out = np.minimum(curve_score(c, curve_points(curve)), curve.cap)
+    points, step = curve.knots()
+    out = np.minimum(curve_score(c, points, step=step), curve.cap)
     return np.where(np.isnan(out), 0.0, out)
 
 
@@ -77,7 +74,8 @@ def tier_codes(composite: Any, curve: PayoutCurve) -> np.ndarray:
     """Position in :data:`TIERS` of each composite's tier on the payout curve."""
     c = np.asarray(composite, dtype=np.float64)
     t = c + KNOT_TOLERANCE
-    raw = curve_score(c, curve_points(curve))
+    points, step = curve.knots()
+    raw = curve_score(c, points, step=step)
     code = np.select(
         [
             np.isnan(c),

@@ -232,12 +232,39 @@ class Gate(_Frozen):
     description: str = ""
 
 
+#: The fields of the three-point ("classic") spelling of a payout curve.
+CLASSIC_CURVE_FIELDS = (
+    "threshold", "threshold_payout", "target", "target_payout", "stretch", "stretch_payout",
+)  # fmt: skip
+_CLASSIC_DEFAULTS = {
+    "threshold": 0.7, "threshold_payout": 0.5, "target": 1.0, "target_payout": 1.0,
+    "stretch": 1.3, "stretch_payout": 2.0,
+}  # fmt: skip
+
+
 class PayoutCurve(_Frozen):
     """Composite score to payout as a share of the target bonus.
 
-    Below ``threshold`` nothing is paid; at the threshold ``threshold_payout`` (a jump when it
-    is above 0); linear to ``target_payout`` at ``target``; linear (the accelerator) to
-    ``stretch_payout`` at ``stretch``; flat beyond, and never above ``cap``.
+    Two spellings of one curve:
+
+    - **Three points** (``threshold``, ``target``, ``stretch`` and their payouts): nothing
+      below ``threshold``; ``threshold_payout`` at it (a jump when above 0); linear to
+      ``target_payout`` at ``target``; linear (the accelerator) to ``stretch_payout`` at
+      ``stretch``; flat beyond.
+    - **Any number of points** (``points``, as ICM rate tables have), read by ``form``:
+
+      - ``linear``: ``(composite, payout)`` points; nothing below the first, the first
+        point's payout from it on, linear between points, flat after the last;
+      - ``tier``: ``(composite, payout)`` points; each tier's payout holds on everything
+        from its composite until the next tier's;
+      - ``marginal``: ``(composite, rate)`` brackets; ``base`` is paid at the first
+        bracket's composite, then each bracket adds ``rate`` per unit of composite until
+        the next bracket starts (the last runs until ``cap``).
+
+    Either way the payout never exceeds ``cap``. The three-point fields always hold values:
+    for a curve given by points they are derived (``threshold`` the first point,
+    ``target`` the first point paying 100% of target or more, ``stretch`` the last point),
+    for explanations and charts.
     """
 
     threshold: float = 0.7
@@ -247,9 +274,49 @@ class PayoutCurve(_Frozen):
     stretch: float = 1.3
     stretch_payout: float = 2.0
     cap: float = 2.0
+    points: tuple[tuple[float, float], ...] | None = None
+    form: Literal["linear", "tier", "marginal"] = "linear"
+    base: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spelling(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("points") is None:
+            return data
+        given = {k: data[k] for k in CLASSIC_CURVE_FIELDS if k in data}
+        out = {k: v for k, v in data.items() if k not in CLASSIC_CURVE_FIELDS}
+        try:
+            derived = _classic_of(out)
+        except (TypeError, ValueError, IndexError):
+            return out  # the field checks below name what is wrong with the points
+        # a dumped curve carries both spellings; they must agree (a plan file gives one)
+        if any(not math.isclose(float(v), derived[k]) for k, v in given.items()):
+            raise ValueError(
+                "give the payout curve either as `points` or as threshold/target/stretch, not both"
+            )
+        return {**out, **derived}
 
     @model_validator(mode="after")
     def _check(self) -> PayoutCurve:
+        if self.points is not None:
+            xs = [p[0] for p in self.points]
+            ys = [p[1] for p in self.points]
+            if not all(math.isfinite(v) for v in xs + ys):
+                raise ValueError("payout curve points must be finite numbers")
+            if xs[0] < 0 or any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+                raise ValueError(
+                    f"payout curve points need composites from 0 up, each above the last, got {xs}"
+                )
+            if min(ys) < 0 or (self.form != "marginal" and ys != sorted(ys)):
+                what = (
+                    "rates must be 0 or more"
+                    if self.form == "marginal"
+                    else "payouts must not fall"
+                )
+                raise ValueError(f"payout curve {what}, got {ys}")
+            if self.cap <= 0:
+                raise ValueError(f"`cap` {self.cap} must be above 0")
+            return self
         xs = [self.threshold, self.target, self.stretch]
         if not (0 <= xs[0] < xs[1] < xs[2]):
             raise ValueError(f"payout curve needs 0 <= threshold < target < stretch, got {xs}")
@@ -259,6 +326,60 @@ class PayoutCurve(_Frozen):
         if self.cap < self.target_payout:
             raise ValueError(f"`cap` {self.cap} is below target_payout {self.target_payout}")
         return self
+
+    def knots(self) -> tuple[tuple[tuple[float, float], ...], bool]:
+        """The curve as ``(composite, payout)`` points for :func:`perfkit.scoring.curve_score`.
+
+        Returns
+        -------
+        points : tuple of (float, float)
+            Starting with ``(first composite, 0)``, so nothing is paid below it.
+        step : bool
+            True for the ``tier`` form.
+        """
+        if self.points is None:
+            return (
+                (self.threshold, 0.0),
+                (self.threshold, self.threshold_payout),
+                (self.target, self.target_payout),
+                (self.stretch, self.stretch_payout),
+            ), False
+        return _knots(self.points, self.form, self.base, self.cap)
+
+
+def _knots(
+    points: tuple[tuple[float, float], ...], form: str, base: float, cap: float
+) -> tuple[tuple[tuple[float, float], ...], bool]:
+    pts = [(float(x), float(y)) for x, y in points]
+    if form == "marginal":  # brackets of (from, rate) to cumulative (composite, payout)
+        out = [(pts[0][0], 0.0), (pts[0][0], base)]
+        y = base
+        for (x0, rate), (x1, _) in zip(pts, pts[1:], strict=False):
+            y += rate * (x1 - x0)
+            out.append((x1, y))
+        last_x, last_rate = pts[-1]
+        if last_rate > 0 and y < cap:
+            out.append((last_x + (cap - y) / last_rate, cap))
+        return tuple(out), False
+    return ((pts[0][0], 0.0), *pts), form == "tier"
+
+
+def _classic_of(data: dict[str, Any]) -> dict[str, float]:
+    """The three-point fields a curve given by points stands for (see PayoutCurve)."""
+    pts = tuple((float(x), float(y)) for x, y in data["points"])
+    form = data.get("form", "linear")
+    knots, _ = _knots(pts, form, float(data.get("base", 0.0)), float(data.get("cap", 2.0)))
+    knots = knots[1:]  # without the leading (first, 0)
+    at_target = [k for k in knots if k[1] >= 1.0 - 1e-9]
+    target = at_target[0] if at_target else knots[-1]
+    return {
+        "threshold": knots[0][0],
+        "threshold_payout": knots[0][1],
+        "target": target[0],
+        "target_payout": target[1],
+        "stretch": knots[-1][0],
+        "stretch_payout": knots[-1][1],
+    }
 
 
 class Payout(_Frozen):
@@ -432,6 +553,13 @@ class Plan(_Frozen):
             parts = path.split(".")
             node: Any = data
             for i, part in enumerate(parts[:-1]):
+                if isinstance(node, list) and part.isdigit():  # curve points: by position
+                    if int(part) >= len(node):
+                        raise PlanError(f"plan {self.role}: override {path!r}: no item {part}")
+                    if not isinstance(node[int(part)], list | dict):
+                        raise PlanError(f"plan {self.role}: override {path!r}: no field {part}")
+                    node = node[int(part)]
+                    continue
                 if isinstance(node, list):  # metrics, gates, bands: addressed by key
                     match = [x for x in node if part in (x.get("key"), x.get("band"))]
                     if not match:
@@ -444,13 +572,60 @@ class Plan(_Frozen):
                         f"plan {self.role}: override {path!r}: no field {'.'.join(parts[: i + 1])!r}"
                     )
             last = parts[-1]
+            if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+                node[int(last)] = value
+                if parts[:3] == ["payout", "curve", "points"]:
+                    _override_curve(
+                        data["payout"]["curve"], "points", data["payout"]["curve"]["points"]
+                    )
+                continue
             if not isinstance(node, dict) or (last not in node and node is not data.get("curves")):
                 raise PlanError(f"plan {self.role}: override {path!r}: no field {path!r}")
+            if parts[:2] == ["payout", "curve"] and len(parts) == 3:
+                _override_curve(node, last, value)
+                continue
             node[last] = value
+        curve = data["payout"]["curve"]
+        if isinstance(curve, dict) and curve.get("points") is not None:
+            for k in CLASSIC_CURVE_FIELDS:  # derived again from the (changed) points
+                curve.pop(k, None)
         try:
             return Plan.model_validate(data)
         except ValidationError as exc:
             raise _plan_error(exc, source=f"plan {self.role} with overrides {changes}") from None
+
+
+def _override_curve(curve: dict[str, Any], field: str, value: Any) -> None:
+    """Change one field of a dumped payout curve, keeping its two spellings in step.
+
+    For a curve given by points, a three-point field moves the point it stands for:
+    ``threshold`` and ``threshold_payout`` the first point (its payout is ``base`` in the
+    marginal form), ``stretch`` and ``stretch_payout`` the last, ``target`` and
+    ``target_payout`` the point that is the target; the derived fields are then worked
+    out again from the points.
+    """
+    points = curve.get("points")
+    if field not in CLASSIC_CURVE_FIELDS or points is None:
+        curve[field] = value
+        return
+    pts = [list(p) for p in points]
+    anchor = {"threshold": "threshold", "target": "target", "stretch": "stretch"}
+    name = field.removesuffix("_payout")
+    x_old = float(curve[anchor[name]])
+    i = min(range(len(pts)), key=lambda j: abs(pts[j][0] - x_old))
+    if field.endswith("_payout"):
+        if curve.get("form") == "marginal":
+            if i != 0:
+                raise PlanError(
+                    f"override payout.curve.{field}: a marginal curve sets payouts by its "
+                    "rates; override payout.curve.points.N.1 (a rate) or payout.curve.base"
+                )
+            curve["base"] = value
+        else:
+            pts[i][1] = value
+    else:
+        pts[i][0] = value
+    curve["points"] = pts
 
 
 def _clip_curve(

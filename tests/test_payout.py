@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,15 +27,7 @@ from perfkit.payout import (
     team_result,
     total_amount,
 )
-from perfkit.plans import PayoutCurve, load_plans
-
-PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
-
-
-@pytest.fixture(scope="module")
-def plans():
-    return load_plans(PLANS_DIR)
-
+from perfkit.plans import PayoutCurve
 
 # the templates' curve: 0.7 -> 0.5 (jump), 1.0 -> 1.0, 1.3 -> 1.8, cap 1.8
 CURVE = PayoutCurve(
@@ -253,3 +243,84 @@ def test_explanation_writes_amounts_as_python_formats_them(plans):
         assert sentence.endswith(f"; paid {amount:,.2f} {currency}")
     assert text[5].endswith("; paid 12,345.67 EUR")
     assert text[0].startswith("Composite 1.00 (band B) → individual 1.00 (on target) × 70%")
+
+
+# -- payout curves of any number of points -----------------------------------------------
+
+
+def _with_curve(plan, curve: dict):
+    data = plan.model_dump(mode="json")
+    data["payout"]["curve"] = curve
+    return type(plan).model_validate(data)
+
+
+def test_three_point_curve_and_its_points_pay_alike(plans):
+    plan = plans["online_promotion"]
+    pts = _with_curve(plan, {"points": [[0.7, 0.5], [1.0, 1.0], [1.3, 1.8]], "cap": 1.8})
+    grid = np.linspace(0, 2, 401)
+    assert payout_curve(grid, pts.payout.curve).tolist() == payout_curve(grid, CURVE).tolist()
+    c = pts.payout.curve
+    assert (c.threshold, c.target, c.stretch, c.stretch_payout) == (0.7, 1.0, 1.3, 1.8)
+
+
+def test_several_accelerator_tiers_linear(plans):
+    curve = _with_curve(
+        plans["online_promotion"],
+        {"points": [[0.7, 0.5], [1.0, 1.0], [1.2, 1.6], [1.5, 2.2]], "cap": 2.2},
+    ).payout.curve
+    got = payout_curve([0.69, 0.7, 1.1, 1.35, 2.0], curve)
+    # 1.1: 1.0 + 0.6 x 0.1 / 0.2 = 1.3; 1.35: 1.6 + 0.6 x 0.15 / 0.3 = 1.9
+    assert got.tolist() == pytest.approx([0.0, 0.5, 1.3, 1.9, 2.2])
+    assert payout_tier([1.1, 1.6], curve).tolist() == [TIER_ACCEL, TIER_FLAT]
+
+
+def test_tier_form_pays_one_rate_on_everything(plans):
+    curve = _with_curve(
+        plans["online_promotion"],
+        {"points": [[0.7, 0.5], [1.0, 1.0], [1.2, 1.5]], "form": "tier", "cap": 2.0},
+    ).payout.curve
+    got = payout_curve([0.69, 0.8, 1.0, 1.19, 1.3], curve)
+    assert got.tolist() == [0.0, 0.5, 1.0, 1.0, 1.5]
+
+
+def test_marginal_form_adds_each_brackets_rate(plans):
+    curve = _with_curve(
+        plans["online_promotion"],
+        {"points": [[0.7, 1.0], [1.0, 3.0]], "form": "marginal", "base": 0.5, "cap": 1.4},
+    ).payout.curve
+    # 0.5 at 0.7, +1.0 per unit to 1.0 (0.8), then +3.0 per unit until the cap 1.4 at 1.2
+    got = payout_curve([0.69, 0.7, 0.85, 1.0, 1.1, 1.2, 1.5], curve)
+    assert got.tolist() == pytest.approx([0.0, 0.5, 0.65, 0.8, 1.1, 1.4, 1.4])
+    assert (curve.threshold, curve.target, curve.target_payout) == (0.7, 1.2, 1.4)
+
+
+def test_a_curve_with_both_spellings_or_falling_payouts_is_refused(plans):
+    from perfkit.errors import PlanError
+
+    from pydantic import ValidationError
+
+    plan = plans["online_promotion"]
+    with pytest.raises(ValidationError, match="either as `points` or as threshold/target/stretch"):
+        _with_curve(plan, {"points": [[0.7, 0.5]], "threshold": 0.9})
+    with pytest.raises(PlanError, match="payouts must not fall"):
+        plan.with_overrides({"payout.curve": {"points": [[0.7, 0.5], [1.0, 0.4]]}})
+    with pytest.raises(PlanError, match="each above the last"):
+        plan.with_overrides({"payout.curve": {"points": [[0.7, 0.5], [0.7, 1.0]]}})
+
+
+def test_overrides_move_the_points_of_a_curve(plans):
+    tiers = plans["online_promotion"].with_overrides(
+        {"payout.curve": {"points": [[0.7, 0.5], [1.0, 1.0], [1.2, 1.6], [1.5, 2.2]], "cap": 2.2}}
+    )
+    moved = tiers.with_overrides({"payout.curve.points.2.1": 1.7, "payout.curve.threshold": 0.8})
+    assert moved.payout.curve.points == ((0.8, 0.5), (1.0, 1.0), (1.2, 1.7), (1.5, 2.2))
+    assert moved.payout.curve.threshold == 0.8
+    assert tiers.payout.curve.points[2] == (1.2, 1.6)  # the original is unchanged
+    # the target is the point paying 100%: moving it moves that point
+    assert tiers.with_overrides({"payout.curve.target": 1.05}).payout.curve.points[1] == (
+        1.05,
+        1.0,
+    )
+    # the three-point spelling keeps working as before
+    classic = plans["online_promotion"].with_overrides({"payout.curve.threshold": 0.85})
+    assert classic.payout.curve.threshold == 0.85 and classic.payout.curve.points is None

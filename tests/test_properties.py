@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PLANS_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +24,7 @@ SETTINGS = settings(
 )
 
 
-PLANS = load_plans(Path(__file__).resolve().parents[1] / "templates" / "plans")
+PLANS = load_plans(PLANS_DIR)
 ROLES = sorted(PLANS)
 
 achievements = st.one_of(st.just(np.nan), st.floats(min_value=0.0, max_value=3.0, allow_nan=False))
@@ -143,3 +143,31 @@ def test_proration_scales_linearly_with_days(example, offset):
     )
     total = sum(Decimal(repr(x)) for x in part["payout_amount"].tolist())
     assert Decimal(f"{total_amount(part['payout_amount']):.2f}") == total
+
+
+@st.composite
+def curve_of_points(draw):
+    """A payout curve of 1-6 points in any form: composites rising, payouts (or rates) >= 0."""
+    from perfkit.plans import PayoutCurve
+
+    n = draw(st.integers(1, 6))
+    steps = draw(st.lists(st.floats(0.05, 0.5), min_size=n, max_size=n))
+    xs = np.cumsum(steps) + 0.3
+    form = draw(st.sampled_from(["linear", "tier", "marginal"]))
+    ys = draw(st.lists(st.floats(0.0, 2.0), min_size=n, max_size=n))
+    if form != "marginal":
+        ys = sorted(ys)
+    cap = draw(st.floats(0.5, 3.0))
+    base = draw(st.floats(0.0, 1.0))
+    points = [[float(x), float(y)] for x, y in zip(xs, ys, strict=True)]
+    return PayoutCurve(points=points, form=form, cap=cap, base=base)
+
+
+@SETTINGS
+@given(curve_of_points(), st.lists(st.floats(0.0, 3.0), min_size=2, max_size=30))
+def test_any_payout_curve_is_monotone_and_capped(curve, composites):
+    c = np.sort(np.array(composites))
+    paid = payout_curve(c, curve)
+    assert (np.diff(paid) >= -1e-12).all()
+    assert (paid <= curve.cap + 1e-12).all() and (paid >= 0).all()
+    assert (paid[c + 1e-9 < curve.points[0][0]] == 0).all()  # nothing below the first point
