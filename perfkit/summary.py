@@ -695,3 +695,34 @@ def payout_summary(results: pd.DataFrame, *, plan: Plan) -> pd.DataFrame:
         "currency",
     ]
     return out[cols]
+
+
+def role_totals(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per period, role and currency: people, composites and the money paid.
+
+    Parameters
+    ----------
+    results : DataFrame
+        ``Evaluation.results``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``period, role, headcount, mean_composite, share_at_target, paid`` (people
+        paid more than 0), ``payout_amount`` (the sum of the rounded lines, exact to the
+        cent) and ``currency``; sorted by period and role.
+    """
+    from .payout import total_amount
+
+    stats = _stats(results, ["period", "role"])
+    work = results.assign(_paid=results["payout_amount"] > 0)
+    money = (
+        work.groupby(["period", "role", "currency"], sort=True, observed=True)
+        .agg(paid=("_paid", "sum"), payout_amount=("payout_amount", total_amount))
+        .reset_index()
+    )
+    out = stats[["period", "role", "headcount", "mean_composite", "share_at_target"]].merge(
+        money, on=["period", "role"], how="left"
+    )
+    out["paid"] = out["paid"].fillna(0).astype("int64")
+    return out.sort_values(["period", "role"], kind="stable").reset_index(drop=True)

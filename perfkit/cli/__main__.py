@@ -1,0 +1,5 @@
+"""``python -m perfkit.cli``: the ``perfkit`` command."""
+
+from . import main
+
+main()
