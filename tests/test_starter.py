@@ -82,3 +82,20 @@ def test_an_installed_wheel_scores_from_any_folder(wheel_site, tmp_path):
     total = ours.total()["CNY"]
     assert done.stdout.split() == [repr(total), repr(total)]
     shutil.rmtree(work)
+
+
+def test_every_subpackage_ships_in_the_wheel():
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        "perfkit" + "".join("." + part for part in p.parent.relative_to(ROOT / "perfkit").parts)
+        for p in (ROOT / "perfkit").rglob("__init__.py")
+    }
+    assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages"
+
+
+def test_the_wheel_has_the_command_line(wheel_site):
+    assert (wheel_site / "perfkit" / "cli" / "data.py").is_file()
