@@ -23,14 +23,8 @@ from .payout import check_modifiers, modifier_codes, pay, total_amount
 from .periods import Period, format_period, is_latest, parse_period
 from .periods import resolve_periods as _resolve
 from .plans import Plan, find_plans_dir
-from .scoring import SCORE_COLUMNS, block_achievement, score_notes
-
-#: Columns of :attr:`Evaluation.results`, in order.
-RESULT_COLUMNS = [
-    "employee_id", "name", "period", "role", "team", "manager_id", "composite", "rating",
-    "gate_passed", "gate_failed", "team_result", "individual_pct", "team_pct", "payout_pct",
-    "modifier", "proration", "target_bonus", "payout_amount", "currency", "explanation",
-]  # fmt: skip
+from .schema import RESULT_COLUMNS, SCORE_COLUMNS
+from .scoring import block_achievement, score_notes
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,15 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Output columns that are float64 and bool; every other output column is pandas ``str``.
-FLOAT_COLUMNS = frozenset(
-    {
-        "actual", "target", "achievement", "score", "weight", "weighted_score", "composite",
-        "team_result", "individual_pct", "team_pct", "payout_pct", "modifier", "proration",
-        "target_bonus", "payout_amount",
-    }
-)  # fmt: skip
-BOOL_COLUMNS = frozenset({"gate_passed"})
+from .schema import BOOL_COLUMNS, FLOAT_COLUMNS  # the output columns' dtypes
 
 
 @dataclass(frozen=True, eq=False)

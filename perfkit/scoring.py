@@ -26,6 +26,7 @@ from .errors import DataError, PlanError
 from .frames import Coded, distinct, empty_frame, join_text, label_codes, row_codes, type_frame
 from .metrics import MetricBlock
 from .plans import Plan
+from .schema import PERSON_COLUMNS, SCORE_COLUMNS  # the output columns, in order
 
 #: Values within this distance below a knot (curve point, band or gate minimum) count as
 #: reaching it, so that 0.7 computed as 0.6999999999999 is not paid as "below threshold".
@@ -34,15 +35,6 @@ KNOT_TOLERANCE = 1e-9
 NOTE_DROPPED = "not scored; its weight is shared by the scored metrics"
 NOTE_NONE_SCORED = "no metric could be scored"
 NOTE_BAD_TARGET = "target is not above zero"
-
-#: Output columns of :func:`score_metrics`, in order.
-SCORE_COLUMNS = [
-    "employee_id", "period", "role", "team", "metric", "kind", "direction", "actual", "target",
-    "achievement", "score", "weight", "weighted_score", "note",
-]  # fmt: skip
-
-#: Output columns of :func:`score_achievement`.
-PERSON_COLUMNS = ["employee_id", "period", "composite", "rating", "gate_passed", "gate_failed"]
 
 
 # -- array level -------------------------------------------------------------------------

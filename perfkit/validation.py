@@ -16,22 +16,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, PerfkitError, PlanError, Problem
-from .io import (
+from .convert import Table
+from .errors import (
     MAX_LISTED,
-    MAX_MAGNITUDE,
-    RAW_METRIC_RANGE,
-    RAW_METRICS,
-    Dataset,
-    MappingLike,
-    _dataset,
-    _load_tables,
-    _Problems,
-    _rows_text,
-    _suggest,
-    _Table,
+    DataError,
+    PerfkitError,
+    PlanError,
+    Problem,
+    ProblemCollector,
+    rows_text,
+    suggest,
 )
+from .io import Dataset, dataset_from_tables, load_tables
+from .mapping import MappingLike
 from .periods import format_period, latest_complete, parse_period, period_first_month
+from .schema import MAX_MAGNITUDE, RAW_METRIC_RANGE, RAW_METRICS, TABLES
 
 __all__ = ["ValidationReport", "load_checked", "validate"]
 
@@ -149,11 +148,11 @@ def _load_plans_each(plans_dir: Path) -> tuple[dict[str, Any], list[Problem], se
 
 
 def _against_plans(
-    tables: dict[str, _Table],
+    tables: dict[str, Table],
     plans: dict[str, Any],
     broken_plans: set[str],
     plans_dir: Path,
-    problems: _Problems,
+    problems: ProblemCollector,
     notes: list[str],
 ) -> None:
     """Cross-checks between the data and the plans (vectorized over rows)."""
@@ -166,7 +165,7 @@ def _against_plans(
     role_of = role_of[~role_of.index.duplicated()]
 
     def grouped(
-        t: _Table,
+        t: Table,
         mask: np.ndarray,
         by: pd.Series,
         column: str,
@@ -179,7 +178,7 @@ def _against_plans(
         groups = list(pd.Series(t.rows[pos]).groupby(by.iloc[pos].to_numpy(), sort=False))
         for key, rows in groups[:MAX_LISTED]:
             found, expected = text(key)
-            where = f"{t.file}, {_rows_text(rows)}, column {t.column_name(column)}"
+            where = f"{t.file}, {rows_text(rows)}, column {t.column_name(column)}"
             problems.add(t.name, rows.min(), where, found, expected)
         if len(groups) > MAX_LISTED:
             where = f"{t.file}, column {t.column_name(column)}"
@@ -197,7 +196,7 @@ def _against_plans(
         "role",
         lambda r: (
             f"found {r!r}, a role with no plan in {plans_dir}",
-            f"use one of: {', '.join(known_roles)}{_suggest(r, known_roles)}, "
+            f"use one of: {', '.join(known_roles)}{suggest(r, known_roles)}, "
             f"or add a plan {r}.yaml",
         ),
     )
@@ -237,7 +236,7 @@ def _against_plans(
             "metric",
             lambda m: (
                 f"found {m!r}, not a raw metric of the catalogue (docs/data.md) or of any plan",
-                f"correct the name{_suggest(m, allowed)} or measure it in a plan",
+                f"correct the name{suggest(m, allowed)} or measure it in a plan",
             ),
         )
         present = set(metric.dropna().unique())
@@ -293,7 +292,7 @@ def _against_plans(
             what = "metric keys" if kind == "target" else "rating names"
             return (
                 f"found {m!r}, not a {'metric' if kind == 'target' else 'rating'} of plan {r}",
-                f"use one of its {what}: {', '.join(names)}{_suggest(m, names)}",
+                f"use one of its {what}: {', '.join(names)}{suggest(m, names)}",
             )
 
         grouped(t, bad, key, "metric", text)
@@ -340,12 +339,12 @@ def _against_plans(
 
 
 def _grouped(
-    t: _Table,
+    t: Table,
     mask: np.ndarray,
     by: pd.Series,
     column: str,
     text: Callable[[Any, pd.Series], tuple[str, str]],
-    problems: _Problems,
+    problems: ProblemCollector,
 ) -> None:
     """One problem per distinct ``by`` value among the masked rows, naming its rows.
 
@@ -363,7 +362,7 @@ def _grouped(
         first = int(grp["pos"].iloc[0])
         rows = t.rows[grp["pos"].to_numpy()]
         found, expected = text(key, grp["value"])
-        where = f"{t.file}, {_rows_text(rows)}, column {t.column_name(column, first)}"
+        where = f"{t.file}, {rows_text(rows)}, column {t.column_name(column, first)}"
         problems.add(t.name, int(rows.min()), where, found, expected)
     if len(groups) > MAX_LISTED:
         rest = len(groups) - MAX_LISTED
@@ -380,15 +379,15 @@ def _up_to(values: pd.Series) -> str:
 _TOO_BIG = "correct the value: it is an export or typing error"
 
 
-def _out_of_range(tables: dict[str, _Table], problems: _Problems) -> None:
-    """Numbers outside their sane range (:data:`~perfkit.io.RAW_METRIC_RANGE`), by rows.
+def _out_of_range(tables: dict[str, Table], problems: ProblemCollector) -> None:
+    """Numbers outside their sane range (:data:`~perfkit.schema.RAW_METRIC_RANGE`), by rows.
 
     A catalogue raw metric must lie within its range: none can be negative (a refund or a
     correction booked as its own row would flow into sums and ratios and could raise a
     score), counts stay below a trillion, money below 1e15 CNY, fractions within 0 to 1 and
     the partner survey's score within 1-5 (see ``docs/data.md``). Any other raw metric may be
     negative (a margin, say) but, like every target and target bonus, must stay within
-    :data:`~perfkit.io.MAX_MAGNITUDE` of zero so that no computation overflows. One problem
+    :data:`~perfkit.schema.MAX_MAGNITUDE` of zero so that no computation overflows. One problem
     per metric (or person, for a bonus) and kind, naming its rows.
     """
     act = tables.get("actuals")
@@ -491,16 +490,16 @@ def validate(
     -----
     Besides the per-file checks of :func:`load_dataset`, it checks that every employee's
     role has a plan and pays in the plan's currency; that every raw metric in ``actuals`` is
-    in the catalogue of ``docs/data.md`` (:data:`RAW_METRICS`) or measured by a plan; that
+    in the catalogue of ``docs/data.md`` (:data:`~perfkit.schema.RAW_METRICS`) or measured by a plan; that
     every raw metric a plan measures has rows for the role's people; that ``targets`` name
     metric keys and ``ratings`` name rating names of the person's plan; that modifiers lie
     within the plan's ``payout.modifier_min``..``modifier_max``; and that numbers lie within
-    their sane range: a catalogue raw metric within :data:`~perfkit.io.RAW_METRIC_RANGE`, any
-    other actual, every target and target bonus within :data:`~perfkit.io.MAX_MAGNITUDE`. A
+    their sane range: a catalogue raw metric within :data:`~perfkit.schema.RAW_METRIC_RANGE`, any
+    other actual, every target and target bonus within :data:`~perfkit.schema.MAX_MAGNITUDE`. A
     rater id that is not an employee is fine: managers need not be in ``employees``.
     """
-    problems = _Problems()
-    tables = _load_tables(data_dir, mapping, problems)
+    problems = ProblemCollector(TABLES)
+    tables = load_tables(data_dir, mapping, problems)
     plans_path = Path(plans_dir)
     plans, plan_problems, broken = _load_plans_each(plans_path)
     for p in plan_problems:
@@ -508,7 +507,7 @@ def validate(
     notes: list[str] = []
     _against_plans(tables, plans, broken, plans_path, problems, notes)
     _out_of_range(tables, problems)
-    ds = _dataset(tables, str(data_dir)) if "employees" in tables else None
+    ds = dataset_from_tables(tables, str(data_dir)) if "employees" in tables else None
     files = {name: (t.file, len(t.frame)) for name, t in tables.items()}
     return ValidationReport(
         source=str(data_dir),

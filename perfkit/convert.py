@@ -1,0 +1,424 @@
+"""Typing and checking a table as read: raw cells -> the contract's dtypes, bad cells -> problems.
+
+A file's cells arrive as text, numbers, dates or whatever Excel stored. This module turns
+each column of a :class:`Table` into the dtype of its kind (:mod:`perfkit.schema`): text
+(ids Excel stored as numbers become ``"1001"``, not ``"1001.0"``), numbers (thousands
+separators, decimal commas in a file separated by semicolons, with ``1.234`` refused there as
+ambiguous), dates (``2024-03-15``, ``2024/3/15``, Excel dates) and period labels written
+loosely (canonicalised by :func:`perfkit.periods.canonical_label`; a text that is no period
+is left as written, so the schema check reports it). Then it runs the table's pandera schema
+and translates each failure into a :class:`~perfkit.errors.Problem` naming the file, row,
+column, the value found and the fix.
+
+:func:`prepare_table` does all of that for one table; :func:`check_known_ids` checks that
+every person of the other tables is in ``employees``. :mod:`perfkit.io` reads the files into
+:class:`Table` objects and calls both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import MAX_LISTED, ProblemCollector, rows_text, suggest
+from .periods import canonical_label
+from .schema import (
+    CHECK_FIXES,
+    COLUMNS,
+    DTYPES,
+    TABLES,
+    UNIQUE,
+    VALUE_COLUMN,
+    empty_table,
+    table_schema,
+)
+
+__all__ = ["Table", "check_known_ids", "header_text", "prepare_table", "show_value"]
+
+
+# --------------------------------------------------------------------------------------
+# The table as read
+# --------------------------------------------------------------------------------------
+@dataclass
+class Table:
+    """One table while it is read: the frame plus how to name its rows and columns.
+
+    Attributes
+    ----------
+    name : str
+        The table, e.g. ``"actuals"``.
+    file : str
+        The file as messages name it, e.g. ``actuals.xlsx`` or ``actuals.xlsx, sheet Monthly``.
+    frame : DataFrame
+        The rows, on a RangeIndex, under perfkit's column names once mapped.
+    rows : numpy.ndarray of int
+        The user's row number of each frame row.
+    columns : dict of str to str
+        perfkit column -> the user's column name.
+    value_source : numpy.ndarray, optional
+        Wide form: the user's column each value was melted from.
+    broken : bool
+        A required column is missing: no row checks, no cross-checks.
+    mapped : dict of str to str
+        perfkit column -> the name the mapping gives it.
+    decimal_comma : bool
+        A CSV separated by ``;``: ``1.234,5`` is 1234.5.
+    """
+
+    name: str
+    file: str  # shown in messages, e.g. "actuals.xlsx"
+    frame: pd.DataFrame  # RangeIndex; perfkit column names once mapped
+    rows: np.ndarray  # the user's row number of each frame row
+    columns: dict[str, str]  # perfkit column -> the user's column name
+    value_source: np.ndarray | None = None  # wide form: the user's column of each value
+    broken: bool = False  # a required column is missing: no row checks, no cross-checks
+    mapped: dict[str, str] = field(default_factory=dict)  # perfkit column -> mapping's name
+    decimal_comma: bool = False  # a CSV separated by ";": "1.234,5" is 1234.5
+
+    def where(self, pos: int, column: str | None = None) -> str:
+        """``actuals.csv, row 14, column value``: frame row ``pos`` as the user sees it."""
+        text = f"{self.file}, row {self.rows[pos]}"
+        if column is not None:
+            text += f", column {self.column_name(column, pos)}"
+        return text
+
+    def column_name(self, column: str, pos: int | None = None) -> str:
+        """The user's name of ``column`` (with perfkit's in brackets when they differ)."""
+        if (
+            self.value_source is not None
+            and pos is not None
+            and column == VALUE_COLUMN.get(self.name)
+        ):
+            return str(self.value_source[pos])
+        theirs = self.columns.get(column, column)
+        return theirs if theirs == column else f"{theirs} ({column})"
+
+
+def show_value(value: Any) -> str:
+    """A found value as the user would recognise it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return "an empty cell"
+    if isinstance(value, pd.Timestamp | dt.date):
+        return f"'{value:%Y-%m-%d}'"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):g}"
+    return repr(str(value))
+
+
+def header_text(frame: pd.DataFrame) -> str:
+    """The header row's names, up to 15 of them, for a message."""
+    names = [str(c) for c in frame.columns]
+    return ", ".join(names[:15]) + (f" and {len(names) - 15} more" if len(names) > 15 else "")
+
+
+# --------------------------------------------------------------------------------------
+# Coercion to the contract's dtypes (vectorized; failures become problems)
+# --------------------------------------------------------------------------------------
+def _cell_text(x: Any) -> Any:
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool | np.bool_):
+        return str(x)
+    if isinstance(x, float | np.floating):
+        if math.isnan(x):
+            return x
+        return str(int(x)) if float(x).is_integer() else repr(float(x))
+    if isinstance(x, dt.datetime):
+        midnight = (x.hour, x.minute, x.second, x.microsecond) == (0, 0, 0, 0)
+        return x.strftime("%Y-%m-%d") if midnight else x.isoformat(sep=" ")
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    return str(x)
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        s = s.dt.strftime("%Y-%m-%d")
+    elif not pd.api.types.is_string_dtype(s) or s.dtype == object:
+        s = s.map(_cell_text, na_action="ignore")
+    out = s.astype("str").str.strip()
+    return out.where(out != "")
+
+
+def _as_number(
+    s: pd.Series, decimal_comma: bool = False
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Float values, a mask of cells that are not a finite number and one of ambiguous cells.
+
+    With ``decimal_comma`` (a CSV separated by ``;``, as Excel writes where the comma is the
+    decimal mark) ``1.234,5`` and ``0,35`` are 1234.5 and 0.35, and ``1.234`` is ambiguous
+    (a thousand and more, or one and a bit): it is masked as ambiguous, not read. Otherwise a
+    comma separates thousands (``12,500``).
+    """
+    none = np.zeros(len(s), bool)
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        num = s.astype("float64")
+        bad = num.notna().to_numpy() & ~np.isfinite(num.to_numpy())
+        return num.where(~bad), bad, none
+    text = _as_text(s)
+    ambiguous = none
+    if decimal_comma:
+        ambiguous = text.str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").fillna(False).to_numpy(dtype=bool)
+        comma = text.str.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+").fillna(False)
+        plain = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        text = text.where(~comma, plain).where(~ambiguous)
+    elif text.str.contains(",", regex=False).any():  # thousands separators: 12,500
+        grouped = text.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False)
+        text = text.where(~grouped, text.str.replace(",", "", regex=False))
+    num = pd.to_numeric(text, errors="coerce").astype("float64")
+    arr = num.to_numpy()
+    bad = text.notna().to_numpy() & ~np.isfinite(arr)
+    return num.where(~bad), bad, ambiguous
+
+
+_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
+
+
+def _parse_date(text: str) -> dt.date | None:
+    m = _DATE_RE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _as_date(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_localize(None)
+        out = s.astype("datetime64[ns]")
+        return out, np.zeros(len(s), bool)
+    text = _as_text(s)
+    codes, uniques = pd.factorize(text)
+    parsed = np.array([_parse_date(u) for u in uniques] + [None], dtype=object)
+    values = parsed[codes]  # code -1 (empty) picks the trailing None
+    out = pd.Series(pd.to_datetime(values.tolist(), errors="coerce"), index=s.index)
+    out = out.astype("datetime64[ns]")
+    bad = text.notna().to_numpy() & out.isna().to_numpy()
+    return out, bad
+
+
+def _as_period(s: pd.Series) -> pd.Series:
+    """Period labels in canonical form; an Excel date such as 2026-07-01 becomes ``2026-07``."""
+    text = _as_text(s)
+    codes, uniques = pd.factorize(text)
+    # a text that is no period is left as written: the schema check reports it
+    canon = np.array([canonical_label(u) or u for u in uniques] + [np.nan], dtype=object)
+    return pd.Series(canon[codes], index=s.index).astype("str")
+
+
+_EXPECT = {
+    "number": "write a number, e.g. 1250 or 0.35 (no units or letters)",
+    "date": "write a date as YYYY-MM-DD, e.g. 2024-03-15",
+    "ambiguous": (
+        "in a file separated by semicolons the comma is the decimal mark, so this could be "
+        "a thousand and more or one and a bit: write 1234 for the first, 1,234 for the second"
+    ),
+}
+
+
+def _coerce(t: Table, problems: ProblemCollector) -> dict[str, np.ndarray]:
+    """Turn every contract column into its dtype in place; returns the cells that failed."""
+    failed: dict[str, np.ndarray] = {}
+    frame = t.frame
+    for col in COLUMNS[t.name]:
+        if col.name not in frame.columns:
+            frame[col.name] = pd.Series(np.nan, index=frame.index, dtype=DTYPES[col.kind])
+            continue
+        s = frame[col.name]
+        if col.kind == "text":
+            frame[col.name] = _as_text(s)
+        elif col.kind in ("month", "period"):
+            frame[col.name] = _as_period(s)
+        else:
+            if col.kind == "number":
+                conv, bad, ambiguous = _as_number(s, t.decimal_comma)
+            else:
+                (conv, bad), ambiguous = _as_date(s), np.zeros(len(s), bool)
+            frame[col.name] = conv
+            if bad.any() or ambiguous.any():
+                failed[col.name] = bad | ambiguous
+            for mask, kind in ((bad, col.kind), (ambiguous, "ambiguous")):
+                if mask.any():
+                    _cell_problems(t, np.flatnonzero(mask), col.name, s, _EXPECT[kind], problems)
+    return failed
+
+
+def _cell_problems(
+    t: Table,
+    positions: np.ndarray,
+    column: str,
+    values: pd.Series,
+    expected: str,
+    problems: ProblemCollector,
+    found: str = "found {}",
+) -> None:
+    """One problem per cell, the first MAX_LISTED of a kind, then a count of the rest."""
+    for pos in positions[:MAX_LISTED]:
+        value = values.iloc[pos]
+        problems.add(
+            t.name, t.rows[pos], t.where(pos, column), found.format(show_value(value)), expected
+        )
+    rest = len(positions) - MAX_LISTED
+    if rest > 0:
+        problems.add(
+            t.name,
+            t.rows[positions[MAX_LISTED]],
+            f"{t.file}, {rows_text(t.rows[positions[MAX_LISTED:]])}, "
+            f"column {t.column_name(column)}",
+            f"{rest} more cells like the ones above",
+            expected,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Schema checks (pandera) and their translation into plain problems
+# --------------------------------------------------------------------------------------
+def _check_schema(t: Table, failed: dict[str, np.ndarray], problems: ProblemCollector) -> None:
+    """Run the table's pandera schema; one problem per failing cell (``failed`` already told)."""
+    try:
+        table_schema(t.name).validate(t.frame, lazy=True, inplace=True)
+        return
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    for _, case in cases[cases["index"].isna()].iterrows():  # not expected after coercion
+        problems.add(
+            t.name,
+            0,
+            f"{t.file}, column {t.column_name(str(case['column']))}",
+            f"failed the check {case['check']} ({case['failure_case']})",
+            "check the column",
+        )
+    cases = cases[cases["index"].notna()]
+    for (column, check), grp in cases.groupby(["column", "check"], sort=False):
+        pos = np.unique(grp["index"].to_numpy(dtype=np.int64))
+        if check == "not_nullable" and column in failed:
+            pos = pos[~failed[column][pos]]  # already reported as not a number / date
+        if not len(pos):
+            continue
+        frame = t.frame
+        if check == "not_nullable":
+            _cell_problems(t, pos, column, frame[column], f"fill in {column}", problems, found="{}")
+        elif check == "field_uniqueness":
+            _duplicates(t, pos, [column], problems)
+        elif check == "multiple_fields_uniqueness":
+            if column == UNIQUE[t.name][0]:  # reported once, not once per key column
+                _duplicates(t, pos, UNIQUE[t.name], problems)
+        elif check == "leave_before_hire":
+            if column == "leave_date":
+                for p in pos[:MAX_LISTED]:
+                    hire = frame["hire_date"].iloc[p]
+                    problems.add(
+                        t.name,
+                        t.rows[p],
+                        t.where(p, "leave_date"),
+                        f"found {show_value(frame['leave_date'].iloc[p])}, before hire_date "
+                        f"{show_value(hire)}",
+                        "the leave date must be on or after the hire date; correct one",
+                    )
+        else:
+            expected = CHECK_FIXES.get(str(check), f"fix the value ({check})")
+            _cell_problems(t, pos, column, frame[column], expected, problems)
+
+
+def _duplicates(t: Table, pos: np.ndarray, keys: list[str], problems: ProblemCollector) -> None:
+    """One problem per repeated key, naming every row that holds it."""
+    sub = t.frame.iloc[pos][keys].astype(object).where(t.frame.iloc[pos][keys].notna(), "")
+    sub = sub.assign(_row=t.rows[pos])
+    groups = list(sub.groupby(keys, sort=False, dropna=False)["_row"])
+    for key, rows in groups[:MAX_LISTED]:
+        key = key if isinstance(key, tuple) else (key,)
+        shown = ", ".join(str(k) for k in key)
+        names = " and ".join([", ".join(keys[:-1]), keys[-1]] if len(keys) > 1 else keys)
+        times = {2: "twice"}.get(len(rows), f"{len(rows)} times")
+        problems.add(
+            t.name,
+            rows.min(),
+            f"{t.file}, {rows_text(rows, limit=10)}",
+            f"the same {names} ({shown}) {times}",
+            f"keep one row per {names}: delete or merge the repeats",
+        )
+    if len(groups) > MAX_LISTED:
+        problems.add(
+            t.name,
+            t.rows[pos].max(),
+            t.file,
+            f"{len(groups) - MAX_LISTED} more repeated rows",
+            "remove repeats",
+        )
+
+
+def prepare_table(t: Table, problems: ProblemCollector) -> Table:
+    """Check the columns are there, coerce them and run the table's schema.
+
+    Every problem goes to ``problems``. A table missing a required column (or already
+    ``broken``) is reported once and returned broken and empty, so no row is checked.
+    """
+    missing = [c.name for c in COLUMNS[t.name] if c.required and c.name not in t.frame.columns]
+    if missing or t.broken:
+        header = header_text(t.frame)
+        for name in missing:
+            theirs = t.mapped.get(name, name)
+            found = f"no column {name}" if theirs == name else f"no column {theirs!r} ({name})"
+            hint = suggest(theirs, map(str, t.frame.columns))
+            problems.add(
+                t.name,
+                0,
+                t.file,
+                found,
+                f"add a column {theirs}{hint}; the header row holds: {header}",
+            )
+        t.broken = True
+        t.frame = empty_table(t.name)
+        t.rows = np.zeros(0, dtype=np.int64)
+        return t
+    t.frame = t.frame.copy()
+    failed = _coerce(t, problems)
+    order = [c.name for c in COLUMNS[t.name]]
+    t.frame = t.frame[order + [c for c in t.frame.columns if c not in order]]
+    _check_schema(t, failed, problems)
+    return t
+
+
+def check_known_ids(tables: dict[str, Table], problems: ProblemCollector) -> None:
+    """Every person in actuals, targets, ratings and modifiers must be in employees."""
+    emp = tables.get("employees")
+    if emp is None or emp.broken:
+        return
+    ids = emp.frame["employee_id"].dropna()
+    for name in TABLES[1:]:
+        t = tables.get(name)
+        if t is None or t.broken or t.frame.empty:
+            continue
+        col = t.frame["employee_id"]
+        unknown = col.notna().to_numpy() & ~col.isin(ids).to_numpy()
+        if not unknown.any():
+            continue
+        pos = np.flatnonzero(unknown)
+        groups = pd.Series(t.rows[pos]).groupby(col.iloc[pos].to_numpy(), sort=False)
+        listed = list(groups)
+        for eid, rows in listed[:MAX_LISTED]:
+            problems.add(
+                name,
+                rows.min(),
+                f"{t.file}, {rows_text(rows)}, column {t.column_name('employee_id')}",
+                f"found {eid!r}, who is not in {emp.file}",
+                f"add {eid} to {emp.file} or correct the id" + suggest(eid, ids.unique().tolist()),
+            )
+        if len(listed) > MAX_LISTED:
+            problems.add(
+                name,
+                t.rows[pos].max(),
+                t.file,
+                f"{len(listed) - MAX_LISTED} more employee ids not in {emp.file}",
+                f"add them to {emp.file}",
+            )

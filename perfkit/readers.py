@@ -1,0 +1,356 @@
+"""Reading one data file forgivingly: CSV, Excel or Parquet -> its cells under its header.
+
+:func:`read_file` reads a file as an analyst's tools write it and returns its cells, not
+yet typed, with the row number the user sees for each row (:class:`FileCells`), or the text
+of the one problem that stops the file being read. What it forgives: title rows above the
+header (the first :data:`HEADER_SCAN_ROWS` rows are searched for the row naming the
+table's columns, compared by :func:`norm_name`), blank rows, CSV saved as UTF-8 with a BOM,
+as UTF-16 or in the GB18030 code page (decided from the whole file), and CSV separated by
+semicolons (then with decimal commas) or tabs (:data:`DELIMITERS`). What it refuses: a
+``.csv`` that is not text (a workbook, a binary file), an old ``.xls`` workbook, and,
+reported in :attr:`FileCells.unnamed`, a column holding data under a blank or merged header
+cell.
+
+Mapping the columns to the contract and typing the cells is :mod:`perfkit.io` and
+:mod:`perfkit.convert`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _stdio
+import math
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from .convert import show_value
+from .errors import Problem, rows_text
+
+__all__ = ["DELIMITERS", "HEADER_SCAN_ROWS", "FileCells", "norm_name", "read_file"]
+
+#: Rows scanned for the header row (title rows may sit above it in an Excel export).
+HEADER_SCAN_ROWS = 20
+#: Cell separators a CSV file may use, tried in this order on the header row (``;`` is what
+#: Excel writes where the comma is the decimal mark).
+DELIMITERS = (",", ";", "\t")
+
+
+def read_file(
+    path: Path, sheet: str | int | None, needed: set[str], any_of: set[str], wanted: list[str]
+) -> FileCells | str:
+    """Read one ``.csv``, ``.xlsx`` or ``.parquet`` file; its cells, or a problem text.
+
+    Parameters
+    ----------
+    path : Path
+        The file; its suffix decides how it is read.
+    sheet : str, int or None
+        Excel only: the sheet's name or 0-based position (the first by default).
+    needed : set of str
+        The header names (as :func:`norm_name` writes them) the header row must hold.
+    any_of : set of str
+        Wide form: the header row should hold one of these too (a metric column).
+    wanted : list of str
+        The table's columns as the file would name them, for the hint of a blank header.
+
+    Returns
+    -------
+    FileCells or str
+        What was read, or ``"found; fix"``: the problem that stops the file being read.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, needed, any_of, wanted)
+    if suffix == ".xlsx":
+        return _read_excel(path, sheet, needed, any_of, wanted)
+    if suffix == ".parquet":
+        return _read_parquet(path)
+    return f"is an old {suffix} workbook; save it as .xlsx (Excel Workbook)"
+
+
+def norm_name(name: Any) -> str:
+    """A header cell compared loosely: trimmed, lower case, spaces and dashes as ``_``."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _header_index(rows: list[list[Any]], needed: set[str], any_of: set[str]) -> int | None:
+    """Index of the first row holding every ``needed`` name (and one of ``any_of``)."""
+    for require_any in (True, False) if any_of else (False,):
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            cells = {norm_name(c) for c in row if not _blank(c)}
+            if needed <= cells and (not require_any or cells & any_of):
+                return i
+    return None
+
+
+def _blank(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+
+
+def _first_nonblank(rows: list[list[Any]]) -> int | None:
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if any(not _blank(c) for c in row):
+            return i
+    return None
+
+
+@dataclass
+class FileCells:
+    """What a reader got from one file: the cells, their row numbers and how it was written.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The file's columns under the header's names, cells as read (text for CSV).
+    rows : numpy.ndarray of int
+        The user's row number of each frame row.
+    unnamed : list of Problem
+        One per column holding data under a blank or merged header cell (not in ``frame``).
+    decimal_comma : bool
+        A CSV separated by ``;``, whose numbers use the decimal comma.
+    """
+
+    frame: pd.DataFrame  # the file's columns under the header's names, cells as read
+    rows: np.ndarray  # the user's row number of each frame row
+    unnamed: list[Problem] = field(default_factory=list)  # data under a blank header cell
+    decimal_comma: bool = False
+
+
+#: The first bytes of files that are not text, what they are and the fix, for a file that
+#: arrives with a ``.csv`` name.
+_CSV_FIX = "save it as CSV (UTF-8, comma separated)"
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "is a zip file (an Excel workbook named .csv?), not CSV text",
+        f"{_CSV_FIX}, or rename it .xlsx if it is a workbook",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "is an old Excel .xls workbook named .csv, not CSV text",
+        f"{_CSV_FIX}, or save it as .xlsx (Excel Workbook)",
+    ),
+    (b"PAR1", "is a Parquet file named .csv, not CSV text", "rename it .parquet"),
+)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and ``""``, or ``("", problem)`` when it is not text.
+
+    The whole file is decoded, so a character cut by a read boundary cannot mislead the
+    choice: valid UTF-8 (with or without a BOM) is always read as UTF-8, UTF-16 with its BOM
+    (Excel's "Unicode Text") as UTF-16, and anything else must be valid GB18030 (the code page
+    Excel on Chinese Windows saves CSV in).
+    """
+    for magic, what, fix in _NOT_TEXT:
+        if data.startswith(magic):
+            return "", f"{what}; {fix}"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ""
+        except UnicodeDecodeError:
+            return "", f"is not valid UTF-16 text despite its byte-order mark; {_CSV_FIX}"
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return "", f"holds binary data (a zero byte on line {line}), not CSV text; {_CSV_FIX}"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    try:
+        return data.decode("gb18030"), ""
+    except UnicodeDecodeError:
+        return "", (
+            f"is not UTF-8 text (line {line} holds bytes that are neither UTF-8 nor GB18030); "
+            "save it as CSV UTF-8"
+        )
+
+
+def _split_head(head: str, needed: set[str], any_of: set[str]) -> tuple[str, list[list[str]], int]:
+    """The delimiter, the first rows split by it and the header row's index.
+
+    Each of :data:`DELIMITERS` is tried on the first rows; the first that yields a row holding
+    the needed column names wins. When none does (a misspelt header), the delimiter that
+    splits the first non-blank line into the most cells is used, so the problems name the
+    header's cells.
+    """
+    tried: list[tuple[int, str, list[list[str]]]] = []
+    for delim in DELIMITERS:
+        rows = list(islice(csv.reader(_stdio.StringIO(head), delimiter=delim), HEADER_SCAN_ROWS))
+        k = _header_index(rows, needed, any_of)
+        if k is not None:
+            return delim, rows, k
+        first = _first_nonblank(rows)
+        tried.append((len(rows[first]) if first is not None else 0, delim, rows))
+    _, delim, rows = max(tried, key=lambda x: x[0])  # max keeps the first of equals: ","
+    return delim, rows, _first_nonblank(rows) or 0
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _read_csv(path: Path, needed: set[str], any_of: set[str], wanted: list[str]) -> FileCells | str:
+    """Read a CSV file as text; returns what was read or a problem text."""
+    text, problem = _decode(path.read_bytes())
+    if problem:
+        return problem
+    if not text.strip():
+        return "holds no header row"
+    try:
+        delim, lines, k = _split_head(text[:65536], needed, any_of)
+    except csv.Error as exc:
+        return f"cannot be read as CSV ({exc}); save it again as CSV (comma separated)"
+    name = _DELIMITER_NAMES[delim]
+    try:
+        frame = pd.read_csv(
+            _stdio.StringIO(text),
+            sep=delim,
+            skiprows=k,
+            header=0,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+        )
+    except pd.errors.EmptyDataError:
+        return "holds no header row"
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            return (
+                f"row {int(m[2]) + k} has {m[3]} cells but the header has {m[1]}; "
+                f"remove the extra cells or quote text that holds a {name}"
+            )
+        return f"cannot be read as CSV ({exc}); save it again as CSV (comma separated)"
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the extra cells as an index
+        return (
+            f"row {k + 2} has {frame.shape[1] + frame.index.nlevels} cells but the header has "
+            f"{frame.shape[1]}; remove the extra cells or quote text that holds a {name}"
+        )
+    rows = np.arange(len(frame)) + k + 2
+    header = lines[k] if k < len(lines) else []
+    blank = [j for j in range(frame.shape[1]) if j >= len(header) or _blank(header[j])]
+    read = FileCells(frame, rows, decimal_comma=delim == ";")
+    if blank:
+        names = {norm_name(h) for h in header if not _blank(h)}
+        hint = _lacking(wanted, names)
+        for j in blank:
+            filled = np.flatnonzero(_filled(frame.iloc[:, j]))
+            if len(filled):
+                read.unnamed.append(
+                    Problem(
+                        f"{path.name}, {rows_text(rows[filled])}, column {j + 1}",
+                        f"data under a blank header cell (cell {j + 1} of header row {k + 1}), "
+                        "so the column has no name and would be dropped",
+                        f"write the column's name in the header row{hint} or delete the column",
+                    )
+                )
+        read.frame = frame.iloc[:, [j for j in range(frame.shape[1]) if j not in blank]]
+    return read
+
+
+def _filled(s: pd.Series) -> np.ndarray:
+    """Mask of the cells that hold something (not empty, not only spaces)."""
+    mask = s.notna().to_numpy()
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        mask = mask & (s.astype(str).str.strip() != "").to_numpy()
+    return mask
+
+
+def _lacking(wanted: list[str], names: set[str]) -> str:
+    """`` (e.g. leave_date)``: the table's columns the header does not name, as a hint."""
+    missing = [w for w in wanted if norm_name(w) not in names]
+    return f" (e.g. {', '.join(missing[:3])}, which the header lacks)" if missing else ""
+
+
+def _excel_sheet(book: pd.ExcelFile, sheet: str | int | None) -> str | None:
+    """The name of the sheet a mapping asks for (the first by default), or None."""
+    names = [str(n) for n in book.sheet_names]
+    if sheet is None or sheet == "":
+        return names[0] if names else None
+    if isinstance(sheet, int):
+        return names[sheet] if 0 <= sheet < len(names) else None
+    return sheet if sheet in names else None
+
+
+def _merged_over(path: Path, sheet: str, row: int) -> list[Any]:
+    """The merged cell ranges of ``sheet`` that cover sheet row ``row`` (from 1)."""
+    try:
+        ws = openpyxl.load_workbook(path)[sheet]  # not read-only: that mode hides merges
+        return [r for r in ws.merged_cells.ranges if r.min_row <= row <= r.max_row]
+    except Exception:  # the grid was read already; without merges the message is plainer
+        return []
+
+
+def _read_excel(
+    path: Path, sheet: str | int | None, needed: set[str], any_of: set[str], wanted: list[str]
+) -> FileCells | str:
+    """Read one sheet, finding the header row below any title rows."""
+    unreadable = "cannot be read as an Excel workbook; open it in Excel and save it as .xlsx"
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            name = _excel_sheet(book, sheet)
+            if name is None:
+                shown = ", ".join(map(str, book.sheet_names[:10]))
+                return f"has no sheet {sheet!r}; name an existing sheet in the mapping ({shown})"
+            grid = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+    except Exception:  # a corrupt or mislabelled file: openpyxl/zipfile errors
+        return unreadable
+    cells = grid.head(HEADER_SCAN_ROWS).to_numpy().tolist()
+    k = _header_index(cells, needed, any_of)
+    if k is None:
+        k = _first_nonblank(cells)
+        if k is None:
+            return "holds no header row in its first rows"
+    header = grid.iloc[k]
+    keep = [j for j, h in enumerate(header) if not _blank(h)]
+    frame = grid.iloc[k + 1 :, keep]
+    frame.columns = [str(header.iloc[j]).strip() for j in keep]
+    rows = frame.index.to_numpy() + 1  # the frame's row i is the sheet's row i + 1
+    read = FileCells(frame.reset_index(drop=True), rows)
+    blank = [j for j in range(grid.shape[1]) if j not in set(keep)]
+    body = grid.iloc[k + 1 :]
+    unnamed = [(j, np.flatnonzero(_filled(body.iloc[:, j]))) for j in blank]
+    unnamed = [(j, filled) for j, filled in unnamed if len(filled)]
+    if unnamed:
+        hrow = k + 1  # the header's sheet row
+        merges = _merged_over(path, name, hrow)
+        hint = _lacking(wanted, {norm_name(header.iloc[j]) for j in keep})
+        for j, filled in unnamed:
+            col = get_column_letter(j + 1)
+            first, last = body.index[filled[0]] + 1, body.index[filled[-1]] + 1
+            cells_at = f"cell {col}{first}" if first == last else f"cells {col}{first}:{col}{last}"
+            merge = next((r for r in merges if r.min_col <= j + 1 <= r.max_col), None)
+            if merge is not None:
+                top = grid.iat[merge.min_row - 1, merge.min_col - 1]
+                found = (
+                    f"data under header cell {col}{hrow}, which is part of the merged cell "
+                    f"{merge.coord} ({show_value(top)}), so the column has no name of its own and "
+                    "would be dropped"
+                )
+                fix = f"unmerge {merge.coord} and write each column's own name{hint}"
+            else:
+                found = (
+                    f"data under the blank header cell {col}{hrow}, so the column has no name "
+                    "and would be dropped"
+                )
+                fix = f"write the column's name in {col}{hrow}{hint} or delete the column"
+            read.unnamed.append(Problem(f"{path.name}, sheet {name}, {cells_at}", found, fix))
+    return read
+
+
+def _read_parquet(path: Path) -> FileCells | str:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception:  # pyarrow raises several types for unreadable files
+        return "cannot be read as a Parquet file; write it again, e.g. with DataFrame.to_parquet"
+    frame.columns = [str(c) for c in frame.columns]
+    return FileCells(frame.reset_index(drop=True), np.arange(1, len(frame) + 1))
