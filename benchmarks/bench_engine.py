@@ -16,14 +16,19 @@ What it does
    with a jump, a metric cap, a gate and a 30% team component.
 2. Times ``perfkit.evaluate`` over the four quarters of 2026 (best of ``--repeat``) and
    measures its peak memory, in a fresh process.
-3. Recomputes every payout with a plain-Python reference loop over dictionaries (written
-   here, from the documented rules, independently of the engine) and checks that the two
-   agree to the cent for every (person, quarter). Any mismatch exits with status 1. The loop
-   is timed from the same Dataset frames as the engine: reading them into its per-person
-   dictionaries (``zip`` over ``.tolist()`` of the columns) counts in its time.
+3. Recomputes every payout with the plain-Python reference engine of
+   ``tests/reference_engine.py`` (a per-person loop over dictionaries written from
+   ``docs/engine.md``, independently of the engine; ``tests/test_reference_engine.py``
+   checks it against ``perfkit.evaluate`` on the sample data and the worked example) and
+   checks that the two agree to the cent for every (person, quarter). Any mismatch exits
+   with status 1. The loop is timed from the same Dataset frames as the engine: reading them
+   into its per-person dictionaries (``zip`` over ``.tolist()`` of the columns) counts in
+   its time.
 4. Times a minimal numpy "floor" from the same frames: integer codes (one hashing pass per
-   text column), ``np.bincount`` roll-ups, ``np.interp`` curves, a weighted sum and the
-   payout curve: the least work any implementation must do.
+   text column), one dense ``person x quarter x month x raw metric`` array, roll-ups adding
+   the months in order (a ratio over the months holding both parts, growth only between
+   whole quarters), ``np.interp`` curves, a weighted sum and the payout curve: the least work
+   any implementation must do.
 5. Prints the figures next to the goals (<= 2 s, <= 1.5 GB, >= 20x the loop, <= 3x the
    floor). The goals are informational: only mismatched payouts fail the run.
 
@@ -50,6 +55,7 @@ import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -59,6 +65,16 @@ import pyarrow.compute as pc
 
 from perfkit.periods import Period, month_label, parse_period
 from perfkit.plans import Plan
+
+# The reference loop lives with the tests, which check it against the engine on the sample
+# data and the worked example: tests/reference_engine.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from reference_engine import (  # noqa: E402
+    KNOT_TOLERANCE,
+    payout_points,
+    read_people,
+    reference_payouts,
+)
 
 SEED = 20260401
 ROLE = "bench_marketer"
@@ -81,8 +97,6 @@ RAW = (
 )
 RAW_CODE = {name: i for i, name in enumerate(RAW)}
 RATING_NAME = "collaboration"
-#: Values this close below a knot (curve point, gate minimum) reach it (docs/engine.md).
-KNOT_TOLERANCE = 1e-9
 
 #: The Dataset frames every contender starts from.
 FRAMES = ("employees", "actuals", "targets", "ratings", "modifiers")
@@ -520,236 +534,6 @@ def make_dataset(s: Synth, *, check: bool = True) -> Any:
 
 
 # ---------------------------------------------------------------------------------------
-# Shared small pieces of the rules
-# ---------------------------------------------------------------------------------------
-def round_half_up_cents(x: float) -> float:
-    """``x`` rounded half-up to cents, after rounding ``x * 100`` to 6 decimals so that binary
-    noise cannot decide the cent (the engine's documented rule)."""
-    return math.floor(round(x * 100.0, 6) + 0.5) / 100.0
-
-
-def payout_points(plan: Plan) -> list[tuple[float, float]]:
-    """The payout curve as points (a repeated x is the jump at the threshold)."""
-    c = plan.payout.curve
-    return [
-        (c.threshold, 0.0),
-        (c.threshold, c.threshold_payout),
-        (c.target, c.target_payout),
-        (c.stretch, c.stretch_payout),
-    ]
-
-
-# ---------------------------------------------------------------------------------------
-# The reference: a plain-Python loop over dictionaries
-# ---------------------------------------------------------------------------------------
-def reference_input(frames: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
-    """Read the Dataset frames into one dict per person, with plain Python.
-
-    The columns become Python lists (``.tolist()``) and are walked row by row with ``zip``,
-    as a per-person implementation would read them: employees by id; actuals as month ->
-    raw metric -> value; ratings as (period, rating name) -> rater id -> values; targets as
-    (period, metric) -> value; modifiers as period -> value. This is timed with the loop,
-    because the engine and the floor also start from these frames.
-    """
-    emp = frames["employees"]
-    people: dict[str, dict[str, Any]] = {}
-    for eid, team, hire, leave, annual in zip(
-        emp["employee_id"].tolist(),
-        emp["team"].tolist(),
-        emp["hire_date"].tolist(),
-        emp["leave_date"].tolist(),
-        emp["annual_target_bonus"].tolist(),
-        strict=True,
-    ):
-        people[eid] = {
-            "id": eid,
-            "team": team,
-            "hire": hire.date(),
-            "leave": None if leave is pd.NaT else leave.date(),
-            "annual": annual,
-            "months": {},
-            "ratings": {},
-            "targets": {},
-            "modifiers": {},
-        }
-    act = frames["actuals"]
-    for eid, month, metric, value in zip(
-        act["employee_id"].tolist(),
-        act["period"].tolist(),
-        act["metric"].tolist(),
-        act["value"].tolist(),
-        strict=True,
-    ):
-        people[eid]["months"].setdefault(month, {})[metric] = value
-    rat = frames["ratings"]
-    for eid, label, name, value, rater in zip(
-        rat["employee_id"].tolist(),
-        rat["period"].tolist(),
-        rat["metric"].tolist(),
-        rat["rating"].tolist(),
-        rat["rater_id"].tolist(),
-        strict=True,
-    ):
-        by_rater = people[eid]["ratings"].setdefault((label, name), {})
-        by_rater.setdefault(rater, []).append(value)
-    tgt = frames["targets"]
-    for eid, label, metric, value in zip(
-        tgt["employee_id"].tolist(),
-        tgt["period"].tolist(),
-        tgt["metric"].tolist(),
-        tgt["target"].tolist(),
-        strict=True,
-    ):
-        people[eid]["targets"][(label, metric)] = value
-    mod = frames["modifiers"]
-    for eid, label, value in zip(
-        mod["employee_id"].tolist(), mod["period"].tolist(), mod["modifier"].tolist(), strict=True
-    ):
-        people[eid]["modifiers"][label] = value
-    return list(people.values())
-
-
-def curve_at(points: Any, x: float) -> float:
-    """Piecewise-linear curve through ``points``, flat beyond the ends; at a repeated x the
-    later point holds from that x on; an x within KNOT_TOLERANCE below a point reaches it."""
-    reach = x + KNOT_TOLERANCE
-    if reach < points[0][0]:
-        return points[0][1]
-    i = len(points) - 1
-    while points[i][0] > reach:
-        i -= 1
-    if i == len(points) - 1:
-        return points[i][1]
-    x0, y0 = points[i]
-    x1, y1 = points[i + 1]
-    frac = min(max((x - x0) / (x1 - x0), 0.0), 1.0)
-    return y0 + (y1 - y0) * frac
-
-
-def _roll(person: dict[str, Any], months: list[str], source: str, how: str) -> float | None:
-    values = []
-    for label in months:
-        month = person["months"].get(label)
-        if month is not None and source in month:
-            values.append(month[source])
-    if not values:
-        return None
-    if how == "last":
-        return values[-1]
-    total = 0.0
-    for v in values:
-        total += v
-    return total if how == "sum" else total / len(values)
-
-
-def _metric_value(person: dict[str, Any], spec: dict[str, Any], period: Period) -> float | None:
-    agg = spec["agg"]
-    months = period.months
-    if agg in ("sum", "mean", "last"):
-        value = _roll(person, months, spec["source"], agg)
-    elif agg == "ratio":
-        num = _roll(person, months, spec["source"], "sum")
-        den = _roll(person, months, spec["denominator"], "sum")
-        value = None if num is None or den is None or den == 0 else num / den
-    elif agg == "growth":
-        base_period = period.previous() if spec["baseline"] == "previous_period" else None
-        if base_period is None:
-            base_period = period.same_last_year()
-        cur = _roll(person, months, spec["source"], spec["of"])
-        base = _roll(person, base_period.months, spec["source"], spec["of"])
-        value = None if cur is None or base is None or base == 0 else cur / base - 1.0
-    else:  # rating: mean over raters of each rater's mean
-        by_rater = person["ratings"].get((period.label, spec["source"]))
-        if not by_rater:
-            return None
-        means = [sum(v) / len(v) for v in by_rater.values()]
-        value = sum(means) / len(means)
-    if value is None:
-        return None
-    return value * spec["scale"]
-
-
-def reference_payouts(
-    people: list[dict[str, Any]], plan: Plan, quarters: tuple[Period, ...]
-) -> dict[tuple[str, str], tuple[float, float]]:
-    """Payout amount and composite per (employee id, quarter label), person by person.
-
-    Written from the documented rules, independently of the engine: plain dictionaries,
-    plain loops, no numpy and no pandas.
-    """
-    specs = []
-    for m in plan.metrics:
-        points, _step = plan.curve_points(m)
-        specs.append(
-            {
-                "key": m.key,
-                "agg": m.measure.agg,
-                "source": m.measure.source,
-                "denominator": m.measure.denominator,
-                "of": m.measure.of,
-                "baseline": m.measure.baseline,
-                "scale": m.measure.scale,
-                "lower": m.direction == "lower",
-                "target": m.target,  # stated per quarter, the period evaluated
-                "weight": m.weight,
-                "points": list(points),
-            }
-        )
-    gates = [(g.metric, g.min_achievement) for g in plan.gates]
-    pay = payout_points(plan)
-    cap = plan.payout.curve.cap
-    team_share = plan.payout.team_share
-    out: dict[tuple[str, str], tuple[float, float]] = {}
-    for period in quarters:
-        label = period.label
-        start, end, period_days = period.start, period.end, period.days
-        rows = []
-        team_total: dict[str, float] = {}
-        team_count: dict[str, int] = {}
-        for person in people:
-            first = max(person["hire"], start)
-            last = end if person["leave"] is None else min(person["leave"], end)
-            days = (last - first).days + 1
-            if days <= 0:
-                continue
-            weighted = 0.0
-            weights = 0.0
-            achievements: dict[str, float] = {}
-            for spec in specs:
-                value = _metric_value(person, spec, period)
-                if value is None:
-                    continue
-                target = person["targets"].get((label, spec["key"]), spec["target"])
-                ratio = value / target
-                achievement = max(2.0 - ratio if spec["lower"] else ratio, 0.0)
-                achievements[spec["key"]] = achievement
-                weighted += spec["weight"] * curve_at(spec["points"], achievement)
-                weights += spec["weight"]
-            composite = weighted / weights if weights > 0 else None
-            gate_ok = all(
-                achievements.get(key, -1.0) + KNOT_TOLERANCE >= least for key, least in gates
-            )
-            if composite is not None:
-                team_total[person["team"]] = team_total.get(person["team"], 0.0) + composite
-                team_count[person["team"]] = team_count.get(person["team"], 0) + 1
-            rows.append((person, composite, gate_ok, days))
-        for person, composite, gate_ok, days in rows:
-            pct = 0.0
-            if gate_ok and composite is not None:
-                team = person["team"]
-                team_result = team_total[team] / team_count[team]
-                individual = (1 - team_share) * min(curve_at(pay, composite), cap)
-                team_part = team_share * min(curve_at(pay, team_result), cap)
-                modifier = person["modifiers"].get(label, 1.0)
-                pct = min((individual + team_part) * modifier, plan.payout.person_cap)
-            target_bonus = person["annual"] * 3 / 12
-            proration = days / period_days
-            amount = round_half_up_cents(target_bonus * pct * proration)
-            out[(person["id"], label)] = (amount, math.nan if composite is None else composite)
-    return out
-
-
-# ---------------------------------------------------------------------------------------
 # The floor: the least numpy work any implementation must do
 # ---------------------------------------------------------------------------------------
 def _curve(x: np.ndarray, points: Any) -> np.ndarray:
@@ -871,52 +655,64 @@ def codes_from_frames(frames: dict[str, pd.DataFrame], plan: Plan, quarters: Any
 def floor_payouts(c: Codes, plan: Plan, quarters: Any) -> tuple[np.ndarray, np.ndarray]:
     """Payout amounts ``(people, quarters)`` by whole-array numpy operations.
 
-    One ``bincount`` rolls the actuals up per (person, quarter, raw metric); slot 0 is the
-    quarter before the first evaluated one (the growth baseline). Returns the amounts and a
+    The actuals are laid into one dense ``person x quarter slot x month of the quarter x raw
+    metric`` array (NaN where a month has no row); slot 0 is the quarter before the first
+    evaluated one (the growth baseline). Roll-ups add the three months in time order. A
+    ratio adds numerator and denominator over the months holding both; growth needs both
+    quarters whole (employed every day, every month present). Returns the amounts and a
     mask of the person-quarters with any day employed.
     """
     n, nq, nr = c.people, len(quarters), len(RAW)
     ns = nq + 1
-    slot0 = quarters[0].first // 3 - 1
-    slot = c.a_month // 3 - slot0
-    ok = (slot >= 0) & (slot < ns) & (c.a_person >= 0) & (c.a_metric >= 0)
-    key = ((c.a_person * ns + slot) * nr + c.a_metric)[ok]
-    v = c.a_value[ok]
-    size = n * ns * nr
-    total = np.bincount(key, weights=v, minlength=size).reshape(n, ns, nr)
-    count = np.bincount(key, minlength=size).reshape(n, ns, nr)
-    # `last`: the value of the latest month present, from rows sorted by (key, month)
-    last = np.full(size, np.nan)
-    sel = c.a_metric[ok] == RAW_CODE["market_share"]
-    ks, ms, vs = key[sel], c.a_month[ok][sel], v[sel]
-    order = np.lexsort((ms, ks))
-    ks, vs = ks[order], vs[order]
-    is_last = np.append(ks[1:] != ks[:-1], True)
-    last[ks[is_last]] = vs[is_last]
-    last = last.reshape(n, ns, nr)
+    m0 = (quarters[0].first // 3 - 1) * 3  # first month of slot 0
+    col = c.a_month - m0
+    ok = (col >= 0) & (col < ns * 3) & (c.a_person >= 0) & (c.a_metric >= 0)
+    cube = np.full((n, ns, 3, nr), np.nan)
+    cube.reshape(-1)[(c.a_person[ok] * (ns * 3) + col[ok]) * nr + c.a_metric[ok]] = c.a_value[ok]
+    present = ~np.isnan(cube)
+    filled = np.where(present, cube, 0.0)
+    count = present.sum(axis=2)  # (n, ns, nr)
+
+    # employed on every day of each slot's quarter (for growth)
+    slot_q = [Period(m0 + 3 * k, m0 + 3 * k + 2, "quarter") for k in range(ns)]
+    s_start = np.array([np.datetime64(q.start, "D") for q in slot_q])
+    s_end = np.array([np.datetime64(q.end, "D") for q in slot_q])
+    throughout = (np.isnat(c.hire)[:, None] | (c.hire[:, None] <= s_start[None, :])) & (
+        np.isnat(c.leave)[:, None] | (c.leave[:, None] >= s_end[None, :])
+    )
+
+    def roll(src: int, how: str) -> np.ndarray:
+        """(n, ns) roll-up of raw metric ``src``: NaN where no month holds it."""
+        if how == "last":
+            idx = 2 - np.argmax(present[:, :, ::-1, src], axis=2)
+            return np.take_along_axis(cube[:, :, :, src], idx[:, :, None], axis=2)[:, :, 0]
+        f = filled[:, :, :, src]
+        total = np.where(count[:, :, src] > 0, f[:, :, 0] + f[:, :, 1] + f[:, :, 2], np.nan)
+        return total if how == "sum" else total / count[:, :, src]
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        sums = np.where(count > 0, total, np.nan)
-        means = sums / count
         metric_values = []
         for m in plan.metrics:
             ms_ = m.measure
             if ms_.agg == "rating":
                 continue
             src = RAW_CODE[ms_.source]
-            if ms_.agg == "sum":
-                val = sums[:, 1:, src]
-            elif ms_.agg == "mean":
-                val = means[:, 1:, src]
-            elif ms_.agg == "last":
-                val = last[:, 1:, src]
-            elif ms_.agg == "ratio":
-                den = sums[:, 1:, RAW_CODE[ms_.denominator or ""]]
-                val = np.where(den != 0, sums[:, 1:, src] / den, np.nan)
-            else:  # growth against the previous quarter
-                base = sums[:, :-1, src] if ms_.of == "sum" else means[:, :-1, src]
-                cur = sums[:, 1:, src] if ms_.of == "sum" else means[:, 1:, src]
-                val = np.where(base != 0, cur / base - 1.0, np.nan)
+            if ms_.agg in ("sum", "mean", "last"):
+                val = roll(src, ms_.agg)[:, 1:]
+            elif ms_.agg == "ratio":  # over the months holding both
+                den = RAW_CODE[ms_.denominator or ""]
+                both = present[:, :, :, src] & present[:, :, :, den]
+                a = np.where(both, filled[:, :, :, src], 0.0)
+                b = np.where(both, filled[:, :, :, den], 0.0)
+                top = a[:, :, 0] + a[:, :, 1] + a[:, :, 2]
+                bottom = b[:, :, 0] + b[:, :, 1] + b[:, :, 2]
+                val = np.where(both.any(axis=2) & (bottom > 0), top / bottom, np.nan)[:, 1:]
+            else:  # growth against the previous quarter, whole quarters only
+                rolled = roll(src, ms_.of)
+                whole = throughout & (count[:, :, src] == 3)
+                cur, base = rolled[:, 1:], rolled[:, :-1]
+                fine = whole[:, 1:] & whole[:, :-1] & (base != 0)
+                val = np.where(fine, cur / base - 1.0, np.nan)
             metric_values.append(val * ms_.scale)
         rkey = (c.r_person * nq + c.r_slot)[(c.r_person >= 0) & (c.r_slot >= 0)]
         rval = c.r_value[(c.r_person >= 0) & (c.r_slot >= 0)]
@@ -1120,7 +916,7 @@ def part_reference(people: int, months: int, seed: int, loop_people: int) -> dic
     del dataset
     gc.collect()
     t0 = time.perf_counter()
-    everyone = reference_input(frames)
+    everyone = read_people(frames)
     read = time.perf_counter() - t0
     if 0 < loop_people < people:  # a random subset of whole teams (team results stay whole)
         rng = np.random.default_rng(seed + 1)
@@ -1132,8 +928,9 @@ def part_reference(people: int, months: int, seed: int, loop_people: int) -> dic
         subset = everyone
     gc.collect()
     t0 = time.perf_counter()
-    amounts = reference_payouts(subset, plan, synth.quarters)
+    paid = reference_payouts(subset, {ROLE: plan}, synth.quarters)
     elapsed = time.perf_counter() - t0
+    amounts = {k: (p.amount, p.composite) for k, p in paid.items()}  # plain tuples to pickle
     return {
         "read": read,
         "time": elapsed,

@@ -1,8 +1,16 @@
-"""Shared fixtures: the repository paths, a seeded rng, the Agg backend, figure clean-up."""
+"""Shared paths and fixtures: the repository paths, the template plans, a copy of the small
+good data set, a seeded rng, the Agg backend, figure clean-up.
+
+Test files import the paths directly (pytest puts tests/ on sys.path: there is no
+``tests/__init__.py`` and the default ``prepend`` import mode)::
+
+    from conftest import PLANS_DIR, ROOT
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import matplotlib
@@ -15,6 +23,10 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"
 PLANS_DIR = ROOT / "templates" / "plans"
+#: The data of docs/worked_example.md: Lin Yue (E0101) and two teammates.
+WORKED_EXAMPLE_DIR = ROOT / "data" / "worked_example"
+#: The small, valid data set of the loading and validation tests (six people, six months).
+GOOD_DIR = ROOT / "tests" / "data" / "good"
 
 
 @pytest.fixture
@@ -36,6 +48,25 @@ def sample_dir() -> Path:
 @pytest.fixture
 def plans_dir() -> Path:
     return PLANS_DIR
+
+
+@pytest.fixture(scope="session")
+def _template_plans() -> dict:
+    from perfkit.plans import load_plans
+
+    return load_plans(PLANS_DIR)
+
+
+@pytest.fixture
+def plans(_template_plans: dict) -> dict:
+    """The plans of templates/plans by role (a fresh dict; the Plan models are frozen)."""
+    return dict(_template_plans)
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    """A copy of the small, valid data set in tests/data/good (six people, six months)."""
+    return Path(shutil.copytree(GOOD_DIR, tmp_path / "data"))
 
 
 @pytest.fixture(autouse=True)

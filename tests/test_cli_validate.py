@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GOOD_DIR, PLANS_DIR, SAMPLE_DIR
 
 from perfkit.cli import cli
-
-ROOT = Path(__file__).resolve().parents[1]
-GOOD = ROOT / "tests" / "data" / "good"
-PLANS = ROOT / "templates" / "plans"
-SAMPLE = ROOT / "data" / "sample"
 
 
 def run(*args: str | Path):
@@ -24,17 +20,17 @@ def run(*args: str | Path):
 
 
 def test_good_folder_exits_0_with_summary() -> None:
-    result = run(GOOD, "--plans", PLANS)
+    result = run(GOOD_DIR, "--plans", PLANS_DIR)
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith(f"{GOOD}: no problems found")
+    assert out.startswith(f"{GOOD_DIR}: no problems found")
     assert "people: 6 in 4 teams under 4 managers" in out
     assert "latest complete quarter: 2026Q2" in out
     assert "online_promotion 7 metrics" in out
 
 
 def test_bad_folder_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
-    data = Path(shutil.copytree(GOOD, tmp_path / "data"))
+    data = Path(shutil.copytree(GOOD_DIR, tmp_path / "data"))
     act = (data / "actuals.csv").read_text().splitlines()
     act[4] = "E001,2026-01,event_spend,12o"
     act.append("E777,2026-02,leads,3")
@@ -43,7 +39,7 @@ def test_bad_folder_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     emp[2] = emp[2].replace("online_promotion", "online_promo")
     (data / "employees.csv").write_text("\n".join(emp) + "\n")
     (data / "modifiers.csv").write_text("employee_id,period,modifier,reason\nE003,2026Q1,2,x\n")
-    plans = Path(shutil.copytree(PLANS, tmp_path / "plans"))
+    plans = Path(shutil.copytree(PLANS_DIR, tmp_path / "plans"))
     brand = plans / "brand_content.yaml"
     brand.write_text(brand.read_text().replace("weight: 0.25", "weight: 0.3", 1))
 
@@ -68,21 +64,23 @@ def test_bad_folder_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
 
 
 def test_missing_folder_exits_2() -> None:
-    result = run("no/such/folder", "--plans", PLANS)
+    result = run("no/such/folder", "--plans", PLANS_DIR)
     assert result.exit_code == 2
     assert "no/such/folder: folder not found" in result.output
 
 
 def test_missing_plans_folder_exits_2(tmp_path: Path) -> None:
-    result = run(GOOD, "--plans", tmp_path / "none")
+    result = run(GOOD_DIR, "--plans", tmp_path / "none")
     assert result.exit_code == 2
     assert f"{tmp_path / 'none'}: plans folder not found" in result.output
     assert "a role with no plan" not in result.output  # no echo of the missing folder per role
 
 
-@pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/sample not generated (run perfkit sample)")
+@pytest.mark.skipif(
+    not SAMPLE_DIR.is_dir(), reason="data/sample not generated (run perfkit sample)"
+)
 def test_sample_data_set_has_no_problem() -> None:
-    result = run(SAMPLE, "--plans", PLANS)
+    result = run(SAMPLE_DIR, "--plans", PLANS_DIR)
     assert result.exit_code == 0, result.output
     assert "no problems found" in result.output
     assert "people: 150" in result.output

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PLANS_DIR, WORKED_EXAMPLE_DIR
 
 from perfkit.errors import DataError, PeriodError, PlanError
 from perfkit.evaluation import RESULT_COLUMNS, Evaluation, evaluate, evaluate_dir
 from perfkit.io import TABLES, Dataset, load_dataset
 from perfkit.periods import parse_period
-from perfkit.plans import load_plans
 from perfkit.scoring import SCORE_COLUMNS
 
 Q3 = ["2026-07", "2026-08", "2026-09"]
@@ -24,19 +23,8 @@ EMP_COLUMNS = [
 ]  # fmt: skip
 
 
-PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
-
-
-@pytest.fixture(scope="module")
-def plans():
-    return load_plans(PLANS_DIR)
-
-
 def _monthly(rows, emp, metric, months, values):
     rows.extend((emp, m, metric, float(v)) for m, v in zip(months, values, strict=True))
-
-
-WORKED_EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "worked_example"
 
 
 def worked_example_dataset(**changes) -> Dataset:

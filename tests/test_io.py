@@ -1,4 +1,4 @@
-"""Tests of perfkit.io: reading, typing and checking data sets, and validate()."""
+"""Tests of perfkit.io: reading, typing and checking data sets (validate(): test_validation.py)."""
 
 from __future__ import annotations
 
@@ -13,19 +13,11 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from conftest import GOOD_DIR, PLANS_DIR
 
 from perfkit.errors import DataError
-from perfkit.io import RAW_METRICS, Dataset, empty_table, load_dataset
+from perfkit.io import Dataset, empty_table, load_dataset
 from perfkit.validation import validate
-
-GOOD = Path(__file__).parent / "data" / "good"
-PLANS = Path(__file__).resolve().parents[1] / "templates" / "plans"
-
-
-@pytest.fixture
-def good(tmp_path: Path) -> Path:
-    """A copy of the small, valid data set in tests/data/good (six people, six months)."""
-    return Path(shutil.copytree(GOOD, tmp_path / "data"))
 
 
 def lines(path: Path) -> list[str]:
@@ -379,7 +371,7 @@ def test_excel_with_title_rows_loads(good: Path) -> None:
     (good / "actuals.csv").unlink()
     _workbook(good / "actuals.xlsx", rows, title_rows=2)  # header on sheet row 4
     ds = load_dataset(good)
-    expected = pd.read_csv(GOOD / "actuals.csv", dtype={"value": float})
+    expected = pd.read_csv(GOOD_DIR / "actuals.csv", dtype={"value": float})
     pd.testing.assert_frame_equal(
         ds.actuals.reset_index(drop=True), expected, check_dtype=False, check_exact=True
     )
@@ -515,146 +507,11 @@ def test_from_frames_fills_and_types_without_mutating() -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# validate(): data, plans and data against plans
-# ---------------------------------------------------------------------------------------
-def test_validate_good_summary(good: Path) -> None:
-    report = validate(good, plans_dir=PLANS)
-    assert report.ok and report.problems == []
-    text = report.summary()
-    assert text.splitlines()[0] == f"{good}: no problems found"
-    assert "people: 6 in 4 teams under 4 managers" in text
-    assert "online_promotion 2" in text
-    assert "months: 2026-01 to 2026-06 (6 months); latest complete quarter: 2026Q2" in text
-    assert (
-        "employees.csv 6, actuals.csv 204, targets.csv 3, ratings.csv 12, modifiers.csv 2" in text
-    )
-    assert "online_promotion 7 metrics" in text and "event_planning 5 metrics" in text
-
-
-def vproblems(folder: Path, plans: Path = PLANS) -> list[str]:
-    report = validate(folder, plans_dir=plans)
-    assert not report.ok
-    return [str(p) for p in report.problems]
-
-
-def test_unknown_role(good: Path) -> None:
-    set_line(
-        good / "employees.csv", 3, "E002,Wang Wei,online_promo,T2-digital,M02,2022-07-15,,30000,CNY"
-    )
-    msg = one(vproblems(good), "online_promo'")
-    assert msg.startswith(
-        "employees.csv, row 3, column role: found 'online_promo', a role with no plan"
-    )
-    assert "(did you mean 'online_promotion'?)" in msg and "or add a plan online_promo.yaml" in msg
-
-
-def test_unknown_raw_metric_in_actuals(good: Path) -> None:
-    row = append(good / "actuals.csv", "E001,2026-01,leadz,5")
-    msg = one(vproblems(good), "leadz")
-    assert msg.startswith(f"actuals.csv, row {row}, column metric: found 'leadz'")
-    assert "catalogue" in msg and "did you mean 'leads'?" in msg
-
-
-def test_catalogue_metric_no_plan_uses_is_a_note_not_a_problem(good: Path) -> None:
-    assert "web_page_views" in RAW_METRICS
-    append(good / "actuals.csv", "E002,2026-01,web_page_views,9000")
-    report = validate(good, plans_dir=PLANS)
-    assert report.ok
-    assert any("web_page_views" in n for n in report.notes)
-    assert "web_page_views" in report.summary()
-
-
-def test_unknown_plan_metric_in_targets_and_ratings(good: Path) -> None:
-    t = append(good / "targets.csv", "E003,2026Q2,bogus,4")
-    r = append(good / "ratings.csv", "E002,2026Q1,teamwork,3,M02,")
-    probs = vproblems(good)
-    assert one(probs, "bogus") == (
-        f"targets.csv, row {t}, column metric: found 'bogus', not a metric of plan "
-        "offline_channel; use one of its metric keys: channel_sales_growth, market_share, "
-        "new_channels, partner_satisfaction, teamwork"
-    )
-    assert one(probs, "teamwork'") == (
-        f"ratings.csv, row {r}, column metric: found 'teamwork', not a rating of plan "
-        "online_promotion; use one of its rating names: collaboration"
-    )
-
-
-def test_modifier_outside_plan_bounds(good: Path) -> None:
-    set_line(good / "modifiers.csv", 2, "E002,2026Q2,1.5,Too generous")
-    assert one(vproblems(good), "modifier") == (
-        "modifiers.csv, row 2, column modifier: found 1.5, outside plan online_promotion's "
-        "bounds; use a modifier from 0.9 to 1.1 (payout.modifier_min to modifier_max)"
-    )
-
-
-def test_unknown_rater_is_fine(good: Path) -> None:
-    append(good / "ratings.csv", "E001,2026Q1,execution_quality,4,X-OUTSIDE-RATER,")
-    assert validate(good, plans_dir=PLANS).ok
-
-
-def test_currency_and_missing_raw_metric(good: Path) -> None:
-    set_line(
-        good / "employees.csv",
-        4,
-        "E003,Zhang Min,offline_channel,T3-channel,M03,2024-01-08,,26000,USD",
-    )
-    act = pd.read_csv(good / "actuals.csv", dtype=str)
-    act[act["metric"] != "partner_satisfaction"].to_csv(good / "actuals.csv", index=False)
-    probs = vproblems(good)
-    assert one(probs, "USD") == (
-        "employees.csv, row 4, column currency: found 'USD', but plan offline_channel pays in "
-        "CNY; use the plan's currency or change the plan's `currency`"
-    )
-    assert one(probs, "partner_satisfaction") == (
-        "actuals.csv: no partner_satisfaction rows for any offline_channel employee, but plan "
-        "offline_channel measures partner_satisfaction from partner_satisfaction; "
-        "add their monthly partner_satisfaction values"
-    )
-
-
-def _plans_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(PLANS, tmp_path / "plans"))
-
-
-def test_plan_problems_are_reported_with_data_problems(good: Path, tmp_path: Path) -> None:
-    plans = _plans_copy(tmp_path)
-    f = plans / "online_promotion.yaml"
-    f.write_text(f.read_text().replace("weight: 0.05", "weight: 0.10"))
-    g = plans / "event_planning.yaml"
-    g.write_text(g.read_text().replace("target: 900", "target: 0", 1))
-    set_line(good / "ratings.csv", 3, "E001,2026Q2,execution_quality,6,M01,")
-    report = validate(good, plans_dir=plans)
-    probs = [str(p) for p in report.problems]
-    assert len(probs) == 3
-    assert probs[0].startswith("ratings.csv, row 3, column rating: found 6")
-    assert one(probs, "weights add up to 1.05, not 1").startswith(f"{f}:")
-    zero = one(probs, "event_planning.yaml")
-    assert "field metrics[0](attendance)" in zero and "`target` must be above zero" in zero
-    # the summary groups problems by file, each on its own line
-    text = report.summary().splitlines()
-    assert text[0] == f"{good}: 3 problems found"
-    assert text[1] == "ratings.csv:" and text[2].startswith("  - ratings.csv, row 3")
-    assert f"{g}:" in text and f"{f}:" in text
-    # people of a role whose plan is broken are not reported as having an unknown role
-    assert not any("a role with no plan" in p for p in probs)
-
-
-def test_validate_reports_missing_folder_and_plans(tmp_path: Path) -> None:
-    report = validate(tmp_path / "nothing", plans_dir=tmp_path / "noplans")
-    probs = [str(p) for p in report.problems]
-    assert probs == [
-        f"{tmp_path / 'nothing'}: folder not found; give the folder holding employees and "
-        "actuals (.csv, .xlsx or .parquet)",
-        f"{tmp_path / 'noplans'}: plans folder not found; run from the repository root, or pass --plans with the folder of <role>.yaml plans (the repository's templates/plans)",
-    ]
-
-
-# ---------------------------------------------------------------------------------------
 # speed
 # ---------------------------------------------------------------------------------------
 def test_load_100k_rows_is_fast(tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
-    emp = pd.read_csv(GOOD / "employees.csv", dtype=str, keep_default_na=False)
+    emp = pd.read_csv(GOOD_DIR / "employees.csv", dtype=str, keep_default_na=False)
     ids = [f"E{i:04d}" for i in range(500)]
     big = pd.concat([emp.iloc[[1]]] * len(ids), ignore_index=True).assign(employee_id=ids)
     big.to_csv(tmp_path / "employees.csv", index=False)
@@ -704,37 +561,6 @@ def test_unreadable_files(good: Path) -> None:
     ]
 
 
-def test_modifier_for_a_period_kind_the_plan_never_pays_is_a_problem(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(GOOD, folder)
-    with (folder / "modifiers.csv").open("a", encoding="utf-8") as f:
-        f.write("E002,2026-05,1.05,written as a month\n")
-    report = validate(folder, plans_dir=PLANS)
-    assert not report.ok
-    assert [str(p) for p in report.problems] == [
-        "modifiers.csv, row 4, column period: found '2026-05', a month, but plan "
-        "online_promotion pays per quarter, so this modifier would never be applied; write the "
-        "quarter it belongs to, e.g. 2026Q2"
-    ]
-
-
-def test_negative_catalogue_actuals_are_problems_named_by_rows(tmp_path):
-    folder = tmp_path / "data"
-    shutil.copytree(GOOD, folder)
-    lines = (folder / "actuals.csv").read_text(encoding="utf-8").splitlines()
-    header, first = lines[0], lines[1].split(",")
-    first[3] = "-5"
-    (folder / "actuals.csv").write_text(
-        "\n".join([header, ",".join(first), *lines[2:]]) + "\n", encoding="utf-8"
-    )
-    report = validate(folder, plans_dir=PLANS)
-    assert [str(p) for p in report.problems] == [
-        f"actuals.csv, row 2, column value: found a negative {first[2]} (unit: "
-        f"{RAW_METRICS[first[2]]}), which cannot be below zero; correct the month it belongs "
-        "to so that it nets to zero or more"
-    ]
-
-
 # ---------------------------------------------------------------------------------------
 # issue #7: headers Excel merged or left blank, encodings, YAML repeats, non-CSV, delimiters
 # ---------------------------------------------------------------------------------------
@@ -744,7 +570,7 @@ def _employees_sheet(path: Path, *, merge: bool, notes: bool = False) -> None:
     With ``merge`` the analyst merged F2:G2 under one heading, so G2 (leave_date) is blank.
     With ``notes`` column J holds notes on rows 3 and 5 under a blank header cell.
     """
-    emp = pd.read_csv(GOOD / "employees.csv", dtype=str, keep_default_na=False)
+    emp = pd.read_csv(GOOD_DIR / "employees.csv", dtype=str, keep_default_na=False)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Staff"
@@ -777,7 +603,7 @@ def test_merged_header_cell_hiding_leave_date_is_a_problem(good: Path) -> None:
         "the header lacks)"
     )
     assert problems_of(good) == [expected]
-    assert [str(p) for p in validate(good, plans_dir=PLANS).problems] == [expected]
+    assert [str(p) for p in validate(good, plans_dir=PLANS_DIR).problems] == [expected]
 
 
 def test_data_under_a_blank_header_cell_is_a_problem(good: Path) -> None:
@@ -791,7 +617,7 @@ def test_data_under_a_blank_header_cell_is_a_problem(good: Path) -> None:
     ]
     # a CSV whose leave_date heading was lost (Excel writes a merged cell's second part blank)
     (good / "employees.xlsx").unlink()
-    shutil.copy(GOOD / "employees.csv", good / "employees.csv")
+    shutil.copy(GOOD_DIR / "employees.csv", good / "employees.csv")
     header = lines(good / "employees.csv")[0].replace("leave_date", "")
     set_line(good / "employees.csv", 1, header)
     assert problems_of(good) == [
@@ -800,7 +626,7 @@ def test_data_under_a_blank_header_cell_is_a_problem(good: Path) -> None:
         "the header row (e.g. leave_date, which the header lacks) or delete the column"
     ]
     # an empty column under a blank header (a trailing comma) is no problem, and is dropped
-    write_lines(good / "employees.csv", [f"{r}," for r in lines(GOOD / "employees.csv")])
+    write_lines(good / "employees.csv", [f"{r}," for r in lines(GOOD_DIR / "employees.csv")])
     assert list(load_dataset(good).employees.columns) == list(empty_table("employees").columns)
 
 
@@ -810,7 +636,7 @@ def _padded_employees(good: Path, encoding: str) -> bytes:
     In UTF-8 the note is padded so that a character starts at byte 65,535: cutting the file
     at 65,536 bytes splits that character.
     """
-    rows = lines(GOOD / "employees.csv")
+    rows = lines(GOOD_DIR / "employees.csv")
     rows = [rows[0] + ",note"] + [r + "," for r in rows[1:]]
     rows[1] = rows[1].replace("Li Na", "李娜")
     rows[2] = rows[2].replace("Wang Wei", "王伟")
@@ -837,7 +663,7 @@ def test_utf8_cut_at_the_64k_boundary_is_read_as_utf8(good: Path) -> None:
 
 
 def test_bytes_neither_utf8_nor_gb18030_name_the_line(good: Path) -> None:
-    data = (GOOD / "ratings.csv").read_bytes().split(b"\n")
+    data = (GOOD_DIR / "ratings.csv").read_bytes().split(b"\n")
     data[2] = data[2].replace(b"M01", b"M\xff1")
     (good / "ratings.csv").write_bytes(b"\n".join(data))
     assert problems_of(good) == [
@@ -881,16 +707,18 @@ def test_csv_that_is_a_workbook_or_binary_is_refused_cleanly(good: Path) -> None
 
 
 def test_semicolon_csv_with_decimal_commas_is_read(good: Path) -> None:
-    act = pd.read_csv(GOOD / "actuals.csv", dtype=str)
+    act = pd.read_csv(GOOD_DIR / "actuals.csv", dtype=str)
     european = act.assign(value=act["value"].str.replace(".", ",", regex=False))
     european.to_csv(good / "actuals.csv", index=False, sep=";")
     assert lines(good / "actuals.csv")[1] == "E001;2026-01;event_attendance;334,0"
-    emp = [r.replace(",", ";") for r in lines(GOOD / "employees.csv")]
+    emp = [r.replace(",", ";") for r in lines(GOOD_DIR / "employees.csv")]
     emp[1] = emp[1].replace(";24000;", ";24.000,50;")  # thousands dot, decimal comma
     write_lines(good / "employees.csv", emp)
-    pd.read_csv(GOOD / "ratings.csv", dtype=str).to_csv(good / "ratings.csv", sep="\t", index=False)
+    pd.read_csv(GOOD_DIR / "ratings.csv", dtype=str).to_csv(
+        good / "ratings.csv", sep="\t", index=False
+    )
     ds = load_dataset(good)
-    expected = pd.read_csv(GOOD / "actuals.csv", dtype={"value": float})
+    expected = pd.read_csv(GOOD_DIR / "actuals.csv", dtype={"value": float})
     pd.testing.assert_frame_equal(ds.actuals, expected, check_dtype=False, check_exact=True)
     bonus = ds.employees.set_index("employee_id")["annual_target_bonus"]
     assert bonus["E001"] == 24000.5 and bonus["E002"] == 30000.0

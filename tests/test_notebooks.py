@@ -16,12 +16,12 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
+from conftest import ROOT
 
 import perfkit
 from perfkit.display import HEADLINE_MIME
 from perfkit.periods import resolve_period
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
 PAY_WORDS = re.compile(r"payout|bonus|\bCNY\b|¥|实发|奖金", re.I)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
+from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parents[1]
-
 # conda-forge names where they differ from PyPI's
-CONDA_NAMES: dict[str, str] = {}
+CONDA_NAMES: dict[str, str] = {"python-duckdb": "duckdb"}
 
 
 def _pyproject() -> dict:

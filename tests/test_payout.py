@@ -295,9 +295,9 @@ def test_marginal_form_adds_each_brackets_rate(plans):
 
 
 def test_a_curve_with_both_spellings_or_falling_payouts_is_refused(plans):
-    from perfkit.errors import PlanError
-
     from pydantic import ValidationError
+
+    from perfkit.errors import PlanError
 
     plan = plans["online_promotion"]
     with pytest.raises(ValidationError, match="either as `points` or as threshold/target/stretch"):

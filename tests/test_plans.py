@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import PLANS_DIR
 from pydantic import ValidationError
 
 from perfkit.errors import PlanError
 from perfkit.plans import WEIGHT_TOLERANCE, Plan, load_plan, load_plans
 
-PLANS = Path(__file__).resolve().parents[1] / "templates" / "plans"
 ROLES = [
     "brand_content",
     "event_planning",
@@ -28,11 +28,6 @@ JARGON = (
     "Input should",
     "extra_forbidden",
 )
-
-
-@pytest.fixture(scope="module")
-def plans() -> dict[str, Plan]:
-    return load_plans(PLANS)
 
 
 @pytest.fixture
@@ -176,7 +171,7 @@ def test_plans_are_frozen(online: Plan) -> None:
 # ---------------------------------------------------------------------------------------
 @pytest.fixture
 def plans_dir(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(PLANS, tmp_path / "plans"))
+    return Path(shutil.copytree(PLANS_DIR, tmp_path / "plans"))
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -9,17 +9,16 @@ from __future__ import annotations
 import json
 import shutil
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT
 
 from perfkit.cli import cli
 from perfkit.errors import PerfkitError, PlanError
-from perfkit.plans import load_plans
 from perfkit.sample import FILES, PEER, generate
 
 ROLE_COUNTS = {
@@ -29,7 +28,6 @@ ROLE_COUNTS = {
     "brand_content": 25,
     "marketing_specialist": 30,
 }
-ROOT = Path(__file__).resolve().parents[1]
 WINDOW = [str(p) for p in pd.period_range("2024-10", "2026-09", freq="M")]
 
 
@@ -46,11 +44,6 @@ def _read(folder) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def shipped() -> dict:
     return _read(ROOT / "data" / "sample")
-
-
-@pytest.fixture(scope="module")
-def plans():
-    return load_plans(ROOT / "templates" / "plans")
 
 
 def _signal(data: dict, kind: str) -> dict:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from perfkit.errors import PlanError
-from perfkit.plans import Plan, load_plans
+from perfkit.plans import Plan
 from perfkit.scoring import (
     SCORE_COLUMNS,
     achievement,
@@ -22,13 +21,6 @@ from perfkit.scoring import (
     score_matrix,
     score_metrics,
 )
-
-PLANS_DIR = Path(__file__).resolve().parents[1] / "templates" / "plans"
-
-
-@pytest.fixture(scope="module")
-def plans():
-    return load_plans(PLANS_DIR)
 
 
 def three_metric_plan(**payout):

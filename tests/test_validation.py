@@ -1,30 +1,49 @@
-"""Tests of perfkit.validation's range checks and load_checked, and of perfkit._yaml."""
+"""Tests of perfkit.validation: validate() on data, plans and data against plans, its range
+checks and load_checked; and of perfkit._yaml."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from conftest import GOOD_DIR, PLANS_DIR
 
 from perfkit._yaml import load_yaml
 from perfkit.errors import DataError, PlanError
-from perfkit.io import RAW_METRIC_RANGE, load_dataset
+from perfkit.io import RAW_METRIC_RANGE, RAW_METRICS, load_dataset
 from perfkit.validation import load_checked, validate
-
-ROOT = Path(__file__).resolve().parents[1]
-GOOD = ROOT / "tests" / "data" / "good"
-PLANS = ROOT / "templates" / "plans"
-
-
-@pytest.fixture
-def good(tmp_path: Path) -> Path:
-    """A copy of the small, valid data set in tests/data/good (six people, six months)."""
-    return Path(shutil.copytree(GOOD, tmp_path / "data"))
 
 
 def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(path: Path, rows: list[str]) -> None:
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def set_line(path: Path, row: int, text: str) -> None:
+    """Replace the CSV line the user sees as ``row`` (the header is row 1)."""
+    rows = lines(path)
+    rows[row - 1] = text
+    write_lines(path, rows)
+
+
+def append(path: Path, *texts: str) -> int:
+    """Append lines; returns the row number of the first one."""
+    rows = lines(path)
+    first = len(rows) + 1
+    write_lines(path, rows + list(texts))
+    return first
+
+
+def one(messages: list[str], *parts: str) -> str:
+    """The single message holding every part."""
+    hits = [m for m in messages if all(p in m for p in parts)]
+    assert len(hits) == 1, f"expected one message with {parts}, got {hits} in {messages}"
+    return hits[0]
 
 
 def edit(path: Path, row: int, old: str, new: str) -> None:
@@ -35,7 +54,7 @@ def edit(path: Path, row: int, old: str, new: str) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-def problems(folder: Path, plans: Path = PLANS) -> list[str]:
+def problems(folder: Path, plans: Path = PLANS_DIR) -> list[str]:
     return [str(p) for p in validate(folder, plans_dir=plans).problems]
 
 
@@ -134,7 +153,7 @@ def test_huge_target_bonus_and_custom_metric(good: Path, tmp_path: Path) -> None
     edit(good / "targets.csv", 3, ",480", ",1e300")  # E002, 2026Q2, leads
     edit(good / "employees.csv", 4, ",26000,", ",2e20,")  # E003
     # a custom raw metric a plan measures may be negative, but not beyond 1e15
-    plans = Path(shutil.copytree(PLANS, tmp_path / "plans"))
+    plans = Path(shutil.copytree(PLANS_DIR, tmp_path / "plans"))
     online = plans / "online_promotion.yaml"
     text = online.read_text(encoding="utf-8")
     online.write_text(text.replace("source: search_rank}", "source: keyword_rank}"), "utf-8")
@@ -171,14 +190,14 @@ def test_non_finite_numbers_are_refused_by_row(good: Path) -> None:
 # ---------------------------------------------------------------------------------------
 def test_load_checked_refuses_what_validate_reports(good: Path) -> None:
     edit(good / "actuals.csv", 6, ",126.0", ",-5")  # a negative leads month
-    report = validate(good, plans_dir=PLANS)
+    report = validate(good, plans_dir=PLANS_DIR)
     assert [str(p) for p in report.problems] == [
         "actuals.csv, row 6, column value: found a negative leads (unit: count), which cannot "
         "be below zero; correct the month it belongs to so that it nets to zero or more"
     ]
     load_dataset(good)  # the file alone is well formed ...
     with pytest.raises(DataError) as info:  # ... but not fit to pay from
-        load_checked(good, plans_dir=PLANS)
+        load_checked(good, plans_dir=PLANS_DIR)
     assert info.value.problems == tuple(report.problems)
     assert str(info.value).splitlines() == [
         f"{good}: 1 problem found",
@@ -187,7 +206,7 @@ def test_load_checked_refuses_what_validate_reports(good: Path) -> None:
 
 
 def test_load_checked_returns_dataset_and_plans(good: Path, tmp_path: Path) -> None:
-    ds, plans = load_checked(good, plans_dir=PLANS)
+    ds, plans = load_checked(good, plans_dir=PLANS_DIR)
     assert ds.actuals.equals(load_dataset(good).actuals) and len(ds.employees) == 6
     assert sorted(plans) == [
         "brand_content",
@@ -200,3 +219,172 @@ def test_load_checked_returns_dataset_and_plans(good: Path, tmp_path: Path) -> N
     # a broken plan is refused too, as validate reports it
     with pytest.raises(DataError, match="plans folder not found"):
         load_checked(good, plans_dir=tmp_path / "none")
+
+
+# ---------------------------------------------------------------------------------------
+# validate(): data, plans and data against plans
+# ---------------------------------------------------------------------------------------
+def test_validate_good_summary(good: Path) -> None:
+    report = validate(good, plans_dir=PLANS_DIR)
+    assert report.ok and report.problems == []
+    text = report.summary()
+    assert text.splitlines()[0] == f"{good}: no problems found"
+    assert "people: 6 in 4 teams under 4 managers" in text
+    assert "online_promotion 2" in text
+    assert "months: 2026-01 to 2026-06 (6 months); latest complete quarter: 2026Q2" in text
+    assert (
+        "employees.csv 6, actuals.csv 204, targets.csv 3, ratings.csv 12, modifiers.csv 2" in text
+    )
+    assert "online_promotion 7 metrics" in text and "event_planning 5 metrics" in text
+
+
+def vproblems(folder: Path, plans: Path = PLANS_DIR) -> list[str]:
+    report = validate(folder, plans_dir=plans)
+    assert not report.ok
+    return [str(p) for p in report.problems]
+
+
+def test_unknown_role(good: Path) -> None:
+    set_line(
+        good / "employees.csv", 3, "E002,Wang Wei,online_promo,T2-digital,M02,2022-07-15,,30000,CNY"
+    )
+    msg = one(vproblems(good), "online_promo'")
+    assert msg.startswith(
+        "employees.csv, row 3, column role: found 'online_promo', a role with no plan"
+    )
+    assert "(did you mean 'online_promotion'?)" in msg and "or add a plan online_promo.yaml" in msg
+
+
+def test_unknown_raw_metric_in_actuals(good: Path) -> None:
+    row = append(good / "actuals.csv", "E001,2026-01,leadz,5")
+    msg = one(vproblems(good), "leadz")
+    assert msg.startswith(f"actuals.csv, row {row}, column metric: found 'leadz'")
+    assert "catalogue" in msg and "did you mean 'leads'?" in msg
+
+
+def test_catalogue_metric_no_plan_uses_is_a_note_not_a_problem(good: Path) -> None:
+    assert "web_page_views" in RAW_METRICS
+    append(good / "actuals.csv", "E002,2026-01,web_page_views,9000")
+    report = validate(good, plans_dir=PLANS_DIR)
+    assert report.ok
+    assert any("web_page_views" in n for n in report.notes)
+    assert "web_page_views" in report.summary()
+
+
+def test_unknown_plan_metric_in_targets_and_ratings(good: Path) -> None:
+    t = append(good / "targets.csv", "E003,2026Q2,bogus,4")
+    r = append(good / "ratings.csv", "E002,2026Q1,teamwork,3,M02,")
+    probs = vproblems(good)
+    assert one(probs, "bogus") == (
+        f"targets.csv, row {t}, column metric: found 'bogus', not a metric of plan "
+        "offline_channel; use one of its metric keys: channel_sales_growth, market_share, "
+        "new_channels, partner_satisfaction, teamwork"
+    )
+    assert one(probs, "teamwork'") == (
+        f"ratings.csv, row {r}, column metric: found 'teamwork', not a rating of plan "
+        "online_promotion; use one of its rating names: collaboration"
+    )
+
+
+def test_modifier_outside_plan_bounds(good: Path) -> None:
+    set_line(good / "modifiers.csv", 2, "E002,2026Q2,1.5,Too generous")
+    assert one(vproblems(good), "modifier") == (
+        "modifiers.csv, row 2, column modifier: found 1.5, outside plan online_promotion's "
+        "bounds; use a modifier from 0.9 to 1.1 (payout.modifier_min to modifier_max)"
+    )
+
+
+def test_unknown_rater_is_fine(good: Path) -> None:
+    append(good / "ratings.csv", "E001,2026Q1,execution_quality,4,X-OUTSIDE-RATER,")
+    assert validate(good, plans_dir=PLANS_DIR).ok
+
+
+def test_currency_and_missing_raw_metric(good: Path) -> None:
+    set_line(
+        good / "employees.csv",
+        4,
+        "E003,Zhang Min,offline_channel,T3-channel,M03,2024-01-08,,26000,USD",
+    )
+    act = pd.read_csv(good / "actuals.csv", dtype=str)
+    act[act["metric"] != "partner_satisfaction"].to_csv(good / "actuals.csv", index=False)
+    probs = vproblems(good)
+    assert one(probs, "USD") == (
+        "employees.csv, row 4, column currency: found 'USD', but plan offline_channel pays in "
+        "CNY; use the plan's currency or change the plan's `currency`"
+    )
+    assert one(probs, "partner_satisfaction") == (
+        "actuals.csv: no partner_satisfaction rows for any offline_channel employee, but plan "
+        "offline_channel measures partner_satisfaction from partner_satisfaction; "
+        "add their monthly partner_satisfaction values"
+    )
+
+
+def _plans_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(PLANS_DIR, tmp_path / "plans"))
+
+
+def test_plan_problems_are_reported_with_data_problems(good: Path, tmp_path: Path) -> None:
+    plans = _plans_copy(tmp_path)
+    f = plans / "online_promotion.yaml"
+    f.write_text(f.read_text().replace("weight: 0.05", "weight: 0.10"))
+    g = plans / "event_planning.yaml"
+    g.write_text(g.read_text().replace("target: 900", "target: 0", 1))
+    set_line(good / "ratings.csv", 3, "E001,2026Q2,execution_quality,6,M01,")
+    report = validate(good, plans_dir=plans)
+    probs = [str(p) for p in report.problems]
+    assert len(probs) == 3
+    assert probs[0].startswith("ratings.csv, row 3, column rating: found 6")
+    assert one(probs, "weights add up to 1.05, not 1").startswith(f"{f}:")
+    zero = one(probs, "event_planning.yaml")
+    assert "field metrics[0](attendance)" in zero and "`target` must be above zero" in zero
+    # the summary groups problems by file, each on its own line
+    text = report.summary().splitlines()
+    assert text[0] == f"{good}: 3 problems found"
+    assert text[1] == "ratings.csv:" and text[2].startswith("  - ratings.csv, row 3")
+    assert f"{g}:" in text and f"{f}:" in text
+    # people of a role whose plan is broken are not reported as having an unknown role
+    assert not any("a role with no plan" in p for p in probs)
+
+
+def test_validate_reports_missing_folder_and_plans(tmp_path: Path) -> None:
+    report = validate(tmp_path / "nothing", plans_dir=tmp_path / "noplans")
+    probs = [str(p) for p in report.problems]
+    assert probs == [
+        f"{tmp_path / 'nothing'}: folder not found; give the folder holding employees and "
+        "actuals (.csv, .xlsx or .parquet)",
+        f"{tmp_path / 'noplans'}: plans folder not found; run from the repository root, or pass --plans with the folder of <role>.yaml plans (the repository's templates/plans)",
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# validate(): problems found only against the plans
+# ---------------------------------------------------------------------------------------
+def test_modifier_for_a_period_kind_the_plan_never_pays_is_a_problem(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(GOOD_DIR, folder)
+    with (folder / "modifiers.csv").open("a", encoding="utf-8") as f:
+        f.write("E002,2026-05,1.05,written as a month\n")
+    report = validate(folder, plans_dir=PLANS_DIR)
+    assert not report.ok
+    assert [str(p) for p in report.problems] == [
+        "modifiers.csv, row 4, column period: found '2026-05', a month, but plan "
+        "online_promotion pays per quarter, so this modifier would never be applied; write the "
+        "quarter it belongs to, e.g. 2026Q2"
+    ]
+
+
+def test_negative_catalogue_actuals_are_problems_named_by_rows(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(GOOD_DIR, folder)
+    lines = (folder / "actuals.csv").read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1].split(",")
+    first[3] = "-5"
+    (folder / "actuals.csv").write_text(
+        "\n".join([header, ",".join(first), *lines[2:]]) + "\n", encoding="utf-8"
+    )
+    report = validate(folder, plans_dir=PLANS_DIR)
+    assert [str(p) for p in report.problems] == [
+        f"actuals.csv, row 2, column value: found a negative {first[2]} (unit: "
+        f"{RAW_METRICS[first[2]]}), which cannot be below zero; correct the month it belongs "
+        "to so that it nets to zero or more"
+    ]
