@@ -38,24 +38,44 @@ LAYERS: dict[str, int] = {
 
 
 def _modules() -> list[str]:
-    return sorted(p.stem for p in PACKAGE.glob("*.py"))
+    """Top-level modules and subpackages (a subpackage counts as one module)."""
+    files = [p.stem for p in PACKAGE.glob("*.py")]
+    packages = [p.parent.name for p in PACKAGE.glob("*/__init__.py")]
+    return sorted(files + packages)
 
 
 def _imports(name: str) -> set[str]:
-    """The perfkit modules one module imports, at any depth of its code."""
+    """The perfkit modules one module (or subpackage) imports, at any depth of its code."""
+    if (PACKAGE / name).is_dir():
+        found: set[str] = set()
+        for path in (PACKAGE / name).rglob("*.py"):
+            depth = len(path.relative_to(PACKAGE / name).parts)  # 1 for package/x.py
+            found |= _imports_in(path.read_text(encoding="utf-8"), depth=depth)
+        return found - {name}
     return _imports_in((PACKAGE / f"{name}.py").read_text(encoding="utf-8")) - {name}
 
 
-def _imports_in(source: str) -> set[str]:
+def _imports_in(source: str, *, depth: int = 0) -> set[str]:
+    """Top-level perfkit modules imported by source at ``depth`` folders below the package.
+
+    A relative import reaching the package (``from .x`` at the top, ``from ..x`` in a
+    subpackage) names a top-level module; a shallower one stays inside the subpackage.
+    """
     tree = ast.parse(source)
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+        if isinstance(node, ast.ImportFrom) and node.level == depth + 1:
             if node.module:
                 found.add(node.module.split(".")[0])
             else:  # from . import plotting (not from . import __version__: the package)
                 found.update(a.name for a in node.names if not a.name.startswith("__"))
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("perfkit."):
+        elif isinstance(node, ast.ImportFrom) and node.level > depth + 1:
+            raise AssertionError(f"import beyond the package: level {node.level}")
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").startswith("perfkit.")
+        ):
             found.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("perfkit."))
@@ -83,3 +103,8 @@ def test_the_checker_sees_lazy_and_package_imports():
         "    import perfkit.cli\n    from perfkit.export import y\n"
     )
     assert _imports_in(source) == {"reports", "display", "plotting", "cli", "export"}
+
+
+def test_the_checker_reads_subpackages():
+    inner = "from .data import x\nfrom ..reports import run\nfrom .. import display\n"
+    assert _imports_in(inner, depth=1) == {"reports", "display"}  # .data is the package's own
