@@ -32,6 +32,11 @@ _LAZY = {
     "generate_sample": "sample",
     "evaluate": "evaluation",
     "evaluate_dir": "evaluation",
+    "resolve_periods": "evaluation",
+    "find_plans_dir": "plans",
+    "role_plan": "plans",
+    "pay": "payout",
+    "init_project": "starter",
     "Evaluation": "evaluation",
     "run_reports": "reports",
 }

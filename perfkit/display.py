@@ -33,8 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PlanError
-from .plans import Plan, load_plan
+from .plans import Plan
 from .summary import (
     TEXT,
     band_label,
@@ -73,45 +72,10 @@ _HIDDEN_COLUMNS = {"role", "scope"}
 
 
 def role_plan(plans_dir: str | Path, role: str) -> Plan:
-    """Load the plan of one role, ``<plans_dir>/<role>.yaml``.
+    """The plan of one role (:func:`perfkit.plans.role_plan`, the one discovery rule)."""
+    from .plans import role_plan as load_role_plan
 
-    Only this role's plan is read, so a broken plan of another role does not stop it.
-
-    Raises
-    ------
-    PlanError
-        If the file is missing (the message lists the roles that have a plan) or invalid.
-    """
-    folder = Path(plans_dir)
-    path = folder / f"{role}.yaml"
-    if not path.is_file() and (folder / f"{role}.yml").is_file():
-        path = folder / f"{role}.yml"
-    if not path.is_file():
-        known = sorted(plan_files(folder))
-        raise PlanError(
-            f"{path}: no plan for role {role!r}; choose one of: {', '.join(known) or '(none)'}"
-        )
-    return load_plan(path)
-
-
-def plan_files(folder: str | Path) -> dict[str, Path]:
-    """The plan files of a folder by role.
-
-    Parameters
-    ----------
-    folder : str or Path
-        A plans folder; one that does not exist holds no plans.
-
-    Returns
-    -------
-    dict of str to Path
-        ``<role>.yaml`` (or ``<role>.yml`` when there is no ``.yaml``) keyed by role.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        return {}
-    found = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
-    return {p.stem: p for p in found}  # .yaml wins over .yml
+    return load_role_plan(plans_dir, role)
 
 
 def _display(bundle: Mapping[str, Any], metadata: Mapping[str, Any] | None = None) -> None:
@@ -381,7 +345,6 @@ __all__ = [
     "heading",
     "headline_record",
     "payout_section",
-    "plan_files",
     "plan_health_section",
     "rating_spread",
     "role_plan",

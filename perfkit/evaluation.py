@@ -108,7 +108,11 @@ def _data_months(dataset: Any, plans: Mapping[str, Plan] | None = None) -> np.nd
             return np.array([], dtype=object)
         first, last, _ = period_spans(ratings["period"])
         spans = np.unique(np.stack([first, last], axis=1)[first >= 0], axis=0)
-        idx = np.unique(np.concatenate([np.arange(a, b + 1) for a, b in spans] or [[]]))
+        idx = np.unique(
+            np.concatenate(
+                [np.arange(a, b + 1) for a, b in spans] or [np.array([], dtype=np.int64)]
+            )
+        )
         return np.array([format_period(int(i), "month") for i in idx], dtype=object)
     months = getattr(dataset, "months", None)
     if months is not None:
@@ -286,7 +290,9 @@ def evaluate(
         result_parts.append(r)
     # sort the person-periods; each one's metric scores follow it, in plan order
     order = sort_order(result_parts) if result_parts else None
-    sizes = np.concatenate([np.full(b.n, len(b.plan.metrics)) for b in table.blocks] or [[]])
+    sizes = np.concatenate(
+        [np.full(b.n, len(b.plan.metrics)) for b in table.blocks] or [np.array([], dtype=np.int64)]
+    )
     return Evaluation(
         scores=long_frame(score_parts, SCORE_COLUMNS, order=expand_order(order, sizes)),
         results=long_frame(result_parts, RESULT_COLUMNS, order=order),

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +237,7 @@ def _cell_value(v: Any) -> Any:
 
 
 def _sheet(wb: Any, title: str, frame: pd.DataFrame, spec: list[tuple[str, str, Any, int]],
-           extra_rows: list[list[Any]] = (), *, path: Path) -> None:  # fmt: skip
+           extra_rows: Sequence[list[Any]] = (), *, path: Path) -> None:  # fmt: skip
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

@@ -38,7 +38,7 @@ def _mplfonts_files() -> list[Path]:
     spec = importlib.util.find_spec("mplfonts")
     if spec is None or not spec.submodule_search_locations:
         return []
-    found = []
+    found: list[Path] = []
     for folder in spec.submodule_search_locations:
         for name in MPLFONTS_FILES:
             found.extend(Path(folder).rglob(name))

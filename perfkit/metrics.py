@@ -501,7 +501,7 @@ class _Targets:
     def __init__(self, targets: pd.DataFrame | None, roster: Roster, keys: list[str]):
         self.n, self.k = len(roster.ids), len(keys)
         self.empty = targets is None or len(targets) == 0 or self.k == 0
-        if self.empty:
+        if targets is None or self.empty:
             return
         e = codes_against(targets["employee_id"], roster.index)
         m = codes_against(targets["metric"], pd.Index(keys))
@@ -600,7 +600,7 @@ class _Ratings:
         self.n, self.k = len(roster.ids), len(names)
         self.names = {name: i for i, name in enumerate(names)}
         self.empty = ratings is None or len(ratings) == 0 or self.k == 0
-        if self.empty:
+        if ratings is None or self.empty:
             return
         e = codes_against(ratings["employee_id"], roster.index)
         m = codes_against(ratings["metric"], pd.Index(names))
@@ -669,7 +669,7 @@ def _fill_period(
     for j, m in enumerate(plan.metrics):
         actual[:, j], note[:, j] = _value_of(store, emp, m, period, ratings)
     # targets: exactly this period, else sub-periods covering it (coarse first), else default
-    cells = np.ix_(emp, [key_pos[m.key] for m in plan.metrics])
+    cells = np.ix_(emp, np.array([key_pos[m.key] for m in plan.metrics], dtype=np.intp))
     is_sum = np.array([m.measure.agg == "sum" for m in plan.metrics])
     target = targets.exact[cells]
     for cov, s_sum, s_mean in zip(targets.covered, targets.sub_sum, targets.sub_mean, strict=True):
@@ -710,7 +710,7 @@ def compute_metric_table(
     # one block per role: its people employed in each period, period by period
     days = [employed_days(roster.hire, roster.leave, p) for p in periods]
     table = MetricTable(roster=roster, periods=periods)
-    spans = []
+    spans: list[list[slice]] = []
     for role in sorted(plans):
         is_role = roster.roles == role
         rows = [np.flatnonzero(is_role & (d > 0)) for d in days]
@@ -722,7 +722,9 @@ def compute_metric_table(
                 plan=plans[role],
                 emp=emp,
                 period_pos=np.repeat(np.arange(len(periods)), sizes),
-                days=np.concatenate([d[r] for d, r in zip(days, rows, strict=True)] or [[]]),
+                days=np.concatenate(
+                    [d[r] for d, r in zip(days, rows, strict=True)] or [np.array([])]
+                ),
                 actual=np.empty((n, k)),
                 target=np.empty((n, k)),
                 note=Coded(np.empty((n, k), dtype=np.int64), VALUE_NOTE_LABELS),
@@ -733,9 +735,9 @@ def compute_metric_table(
     for pos, period in enumerate(periods):
         targets = all_targets.for_period(period)
         ratings = all_ratings.for_period(period)
-        for block, rows in zip(table.blocks, spans, strict=True):
+        for block, span in zip(table.blocks, spans, strict=True):
             _fill_period(
-                block, rows[pos], period, store=store, targets=targets, ratings=ratings,
+                block, span[pos], period, store=store, targets=targets, ratings=ratings,
                 key_pos=key_pos,
             )  # fmt: skip
     return table

@@ -464,6 +464,7 @@ def _phrases(
     labels = [build(*v) for v in values]
     if rows is None:
         return text_take(code, np.array(labels, dtype=object))
+    assert active is not None
     codes = np.zeros(len(active), dtype=np.int64)
     codes[rows] = code + 1
     return text_take(codes, np.array(["", *labels], dtype=object))
@@ -557,15 +558,15 @@ def explain(
     *,
     plan: Plan,
     composite: np.ndarray,
-    band: np.ndarray,
+    band: np.ndarray | Coded,
     gate_passed: np.ndarray,
-    gate_detail: np.ndarray,
+    gate_detail: np.ndarray | Coded,
     team_value: np.ndarray,
     pay: PayoutArrays,
     modifier: np.ndarray,
     proration: np.ndarray,
     amount: np.ndarray,
-    currency: np.ndarray,
+    currency: np.ndarray | Coded,
     days: np.ndarray | None = None,
     period_days: np.ndarray | None = None,
 ) -> Any:

@@ -115,6 +115,16 @@ def format_period(first_month: int, kind: str) -> str:
     raise PeriodError(f"period kind {kind!r} is not known; use one of {', '.join(KINDS)}")
 
 
+_MONTH_NAMES: dict[str, int] = {
+    name: i
+    for i, full in enumerate(
+        ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+         "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"],
+        start=1,
+    )
+    for name in (full, full[:3])
+} | {"SEPT": 9}  # fmt: skip
+
 #: Loose spellings of a period, as files and people write them, each with its canonical form.
 #: Matched against the upper-cased, stripped text.
 _LOOSE_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = [
@@ -138,15 +148,6 @@ _LOOSE_FORMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]
         ),
     ),
 ]
-_MONTH_NAMES = {
-    name: i
-    for i, full in enumerate(
-        ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
-         "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"],
-        start=1,
-    )
-    for name in (full, full[:3])
-} | {"SEPT": 9}  # fmt: skip
 
 
 def canonical_label(text: str) -> str | None:

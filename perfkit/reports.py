@@ -34,14 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .display import HEADLINE_MIME, format_value, plan_files, rating_spread
+from ._resources import notebooks_dir
+from .display import HEADLINE_MIME, format_value, rating_spread
 from .errors import PerfkitError, PeriodError, PlanError
 from .fsutil import PRIVATE_MODE, atomic_dir, atomic_path, output_mode
-from .plans import NO_PLANS_FIX, Plan, load_plan
+from .plans import NO_PLANS_FIX, Plan, find_plans_dir, load_plan, plan_files
 from .summary import check_lang, text
 
 #: The role report notebook run for each role.
-ROLE_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "role_report.ipynb"
+ROLE_NOTEBOOK = notebooks_dir() / "role_report.ipynb"
 
 #: Kernel the batch runs notebooks in (``make setup`` installs it into the venv).
 KERNEL_NAME = "python3"
@@ -446,7 +447,7 @@ def run_reports(
     *,
     period: str = "latest",
     roles: Iterable[str] | None = None,
-    plans_dir: str | Path = "templates/plans",
+    plans_dir: str | Path | None = None,
     jobs: int = 2,
     lang: str = "en",
     show_pay: bool = False,
@@ -508,15 +509,15 @@ def run_reports(
     """
     from tqdm.auto import tqdm
 
-    from .io import load_dataset
-    from .periods import require_months, resolve_period
+    from .evaluation import resolve_periods
+    from .validation import load_checked
 
     check_lang(lang)
     file_mode = output_mode(mode)
     if jobs < 1:
         raise PerfkitError(f"--jobs: found {jobs}; give at least 1 worker process")
     data_dir = Path(data_dir).resolve()
-    plans_dir = Path(plans_dir).resolve()
+    plans_dir = find_plans_dir(plans_dir).resolve()
     nb_path = Path(notebook).resolve() if notebook is not None else ROLE_NOTEBOOK
     if not nb_path.is_file():
         raise PerfkitError(f"{nb_path}: report notebook not found; give notebook= its path")
@@ -528,9 +529,9 @@ def run_reports(
             f"the plans use different period kinds ({', '.join(kinds)}); report on them in "
             "separate runs with --roles"
         )
-    dataset = load_dataset(data_dir)
-    label = resolve_period(period, months=dataset.months, kind=kinds[0] if kinds else "quarter")
-    label = require_months(label, months=dataset.months, what=str(data_dir)).label
+    # the checks of perfkit validate; a role whose plan is broken fails on its own
+    dataset, _ = load_checked(data_dir, plans_dir=plans_dir, broken_plans=True)
+    label = resolve_periods(period, dataset=dataset, plans=plans)[-1].label
     output_dir = Path(output_dir)
     folder = output_dir / label
 

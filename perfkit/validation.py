@@ -54,6 +54,8 @@ class ValidationReport:
     files : dict of str to tuple of (str, int)
         Per table read: the file shown in messages and its number of rows.
     plans_dir : str
+    plan_problems : list of Problem
+        The problems of the plan files themselves (also in ``problems``).
     """
 
     source: str
@@ -63,6 +65,7 @@ class ValidationReport:
     plans: dict[str, Any] = field(default_factory=dict)
     files: dict[str, tuple[str, int]] = field(default_factory=dict)
     plans_dir: str = ""
+    plan_problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -128,21 +131,25 @@ def _count(n: int, noun: str) -> str:
 
 def _load_plans_each(plans_dir: Path) -> tuple[dict[str, Any], list[Problem], set[str]]:
     """Load every plan file on its own, so one bad plan does not hide the others."""
-    from .plans import load_plan, load_plans
+    from .plans import NO_PLANS_FIX, load_plan, plan_files
 
+    if not plans_dir.is_dir():
+        return {}, [Problem(str(plans_dir), "plans folder not found", NO_PLANS_FIX)], set()
     try:
-        return load_plans(plans_dir), [], set()
+        files = plan_files(plans_dir)  # the one discovery rule
     except PlanError as exc:
-        if not plans_dir.is_dir() or not exc.problems:
-            return {}, list(exc.problems) or [Problem(str(plans_dir), exc.summary, "")], set()
+        return {}, list(exc.problems) or [Problem(str(plans_dir), exc.summary, "")], set()
+    if not files:
+        fix = "copy one from templates/plans"
+        return {}, [Problem(str(plans_dir), "no *.yaml plan files found", fix)], set()
     plans: dict[str, Any] = {}
     problems: list[Problem] = []
     broken: set[str] = set()
-    for f in sorted(plans_dir.glob("*.yaml")) + sorted(plans_dir.glob("*.yml")):
+    for role, f in files.items():
         try:
-            plans[f.stem] = load_plan(f)
+            plans[role] = load_plan(f)
         except PlanError as exc:
-            broken.add(f.stem)
+            broken.add(role)
             problems.extend(exc.problems or [Problem(str(f), exc.summary, "")])
     return plans, problems, broken
 
@@ -276,7 +283,11 @@ def _against_plans(
                     out.add((r, m.measure.source))
         return out
 
-    for table, kind in (("targets", "target"), ("ratings", "rating")):
+    pairs: tuple[tuple[str, Literal["target", "rating"]], ...] = (
+        ("targets", "target"),
+        ("ratings", "rating"),
+    )
+    for table, kind in pairs:
         t = tables.get(table)
         if t is None or t.broken or t.frame.empty:
             continue
@@ -517,6 +528,7 @@ def validate(
         plans=plans,
         files=files,
         plans_dir=str(plans_dir),
+        plan_problems=list(plan_problems),
     )
 
 
@@ -525,6 +537,7 @@ def load_checked(
     *,
     plans_dir: str | Path,
     mapping: MappingLike = None,
+    broken_plans: bool = False,
 ) -> tuple[Dataset, dict[str, Any]]:
     """Read a data set and its plans, refusing them on any problem :func:`validate` finds.
 
@@ -540,6 +553,9 @@ def load_checked(
         Folder of ``<role>.yaml`` plans.
     mapping : optional
         A column mapping, as for :func:`~perfkit.io.load_dataset`.
+    broken_plans : bool
+        Let a plan file that does not load through (its role is left out of ``plans``, for
+        the caller to report as failed); every other problem still refuses the data.
 
     Returns
     -------
@@ -555,6 +571,9 @@ def load_checked(
         :attr:`ValidationReport.problems` does.
     """
     report = validate(data_dir, plans_dir=plans_dir, mapping=mapping)
-    if not report.ok or report.dataset is None:
-        raise DataError.from_problems(report.problems, subject=str(data_dir))
+    problems = report.problems
+    if broken_plans:
+        problems = [p for p in problems if p not in report.plan_problems]
+    if problems or report.dataset is None:
+        raise DataError.from_problems(problems, subject=str(data_dir))
     return report.dataset, report.plans

@@ -70,3 +70,26 @@ def test_init_writes_a_starter_folder(tmp_path):
 def test_every_command_has_help(name):
     done = run(name, "--help")
     assert done.exit_code == 0 and "Usage: " in done.output
+
+
+def test_every_command_refuses_what_validate_refuses(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(WORKED, data)
+    lines = (data / "actuals.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    row = lines[1].rstrip("\n").split(",")
+    row[header.index("value")] = "-5"  # a negative count: validate refuses it
+    lines[1] = ",".join(row) + "\n"
+    (data / "actuals.csv").write_text("".join(lines), encoding="utf-8")
+    outputs = {
+        "validate": [],
+        "score": ["--period", "2026Q3", "-o", tmp_path / "pay.xlsx"],
+        "report": ["--period", "2026Q3", "-o", tmp_path / "reports"],
+    }
+    for command, extra in outputs.items():
+        done = run(command, data, *extra)
+        assert done.exit_code == 2, (command, done.output)
+        assert "actuals.csv, row 2" in done.output and "negative" in done.output, command
+    assert not (tmp_path / "pay.xlsx").exists() and not (tmp_path / "reports").exists()

@@ -183,12 +183,3 @@ def test_role_plan_names_the_known_roles(plans_dir):
         "brand_content, event_planning, marketing_specialist",
     ):
         display.role_plan(plans_dir, "nope")
-
-
-def test_plan_files_prefers_yaml_over_yml(tmp_path):
-    (tmp_path / "a.yml").write_text("x", encoding="utf-8")
-    (tmp_path / "b.yml").write_text("x", encoding="utf-8")
-    (tmp_path / "b.yaml").write_text("x", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
-    assert display.plan_files(tmp_path) == {"a": tmp_path / "a.yml", "b": tmp_path / "b.yaml"}
-    assert display.plan_files(tmp_path / "missing") == {}

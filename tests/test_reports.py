@@ -35,10 +35,11 @@ PNG_1PX = (
 
 
 def _plans_with_failures(folder: Path, plans_dir: Path) -> Path:
-    """The two real plans, a plan that cannot be loaded and one for a role nobody holds."""
+    """Every real plan (the data's roles all need one), a plan that cannot be loaded and one
+    for a role nobody holds; the batches below report on two real roles and the failing two."""
     folder.mkdir()
-    for role in ROLES:
-        shutil.copy(plans_dir / f"{role}.yaml", folder)
+    for path in plans_dir.glob("*.yaml"):
+        shutil.copy(path, folder)
     good = (plans_dir / "event_planning.yaml").read_text(encoding="utf-8")
     # weights no longer sum to 1: the plan cannot be loaded
     broken = good.replace("role: event_planning", "role: broken")
@@ -63,6 +64,7 @@ def batch(tmp_path_factory):
             SAMPLE_DIR,
             period="latest",
             plans_dir=plans,
+            roles=[*ROLES, "broken", "ghost_role"],
             jobs=2,
             output_dir=tmp / "reports",
             progress=False,
@@ -179,12 +181,13 @@ def test_cli_report_exits_non_zero_when_a_role_fails(tmp_path, sample_dir, plans
 
     from perfkit.cli import cli
 
-    plans = tmp_path / "plans"
-    plans.mkdir()
+    plans = Path(shutil.copytree(plans_dir, tmp_path / "plans"))
     (plans / "broken.yaml").write_text("role: broken\n", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["report", str(sample_dir), "--plans", str(plans), "-o", str(tmp_path / "out")]
-    )
+        cli,
+        ["report", str(sample_dir), "--plans", str(plans), "--roles", "broken", "-o",
+         str(tmp_path / "out")],
+    )  # fmt: skip
     assert result.exit_code != 0
     assert "broken" in result.output
 
@@ -251,11 +254,13 @@ def test_crash_after_the_notebooks_leaves_the_previous_reports(
 
 def test_all_roles_failing_publishes_nothing(tmp_path, sample_dir, plans_dir):
     good = _good_folder(tmp_path / "out")
-    plans = tmp_path / "plans"
-    plans.mkdir()
+    plans = Path(shutil.copytree(plans_dir, tmp_path / "plans"))
     (plans / "broken.yaml").write_text("role: broken\nname: x\n", encoding="utf-8")
     with pytest.raises(ReportError, match=r"no role report could be made for 2026Q3") as info:
-        run_reports(sample_dir, plans_dir=plans, output_dir=tmp_path / "out", progress=False)
+        run_reports(
+            sample_dir, plans_dir=plans, roles=["broken"], output_dir=tmp_path / "out",
+            progress=False,
+        )  # fmt: skip
     assert "broken: before running: PlanError" in str(info.value)
     assert (good / "index.html").read_text(encoding="utf-8") == "the previous good run"
 
