@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .backends import ActualsBackend, actuals_backend
 from .errors import DataError, PlanError
 from .frames import Coded, expand_order, label_codes, long_frame, sort_order
 from .metrics import MetricBlock, MetricTable, compute_metric_table, month_codes, period_spans
@@ -95,12 +96,14 @@ def _select_plans(plans: Mapping[str, Plan], roles: Iterable[str] | str | None) 
     return {r: plans[r] for r in sorted(set(wanted))}
 
 
-def _data_months(dataset: Any, plans: Mapping[str, Plan] | None = None) -> np.ndarray:
+def _data_months(
+    dataset: Any, plans: Mapping[str, Plan] | None = None, backend: ActualsBackend | None = None
+) -> np.ndarray:
     """Month labels the data cover: the actuals' months, or the ratings' for plans of ratings.
 
     When every metric of the selected plans is a manager rating, nothing is read from the
     actuals, so the months are those the ratings' period labels cover (a ``2026Q3`` rating
-    covers July to September).
+    covers July to September). With an actuals ``backend``, its months.
     """
     if plans and all(m.measure.agg == "rating" for p in plans.values() for m in p.metrics):
         ratings = getattr(dataset, "ratings", None)
@@ -114,6 +117,8 @@ def _data_months(dataset: Any, plans: Mapping[str, Plan] | None = None) -> np.nd
             )
         )
         return np.array([format_period(int(i), "month") for i in idx], dtype=object)
+    if backend is not None:
+        return np.asarray(actuals_backend(dataset, backend).months(), dtype=object)
     months = getattr(dataset, "months", None)
     if months is not None:
         return np.asarray(list(months), dtype=object)
@@ -122,7 +127,13 @@ def _data_months(dataset: Any, plans: Mapping[str, Plan] | None = None) -> np.nd
     return np.array([format_period(int(i), "month") for i in idx], dtype=object)
 
 
-def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> list[Period]:
+def resolve_periods(
+    period: Any,
+    *,
+    dataset: Any,
+    plans: Mapping[str, Plan],
+    backend: ActualsBackend | None = None,
+) -> list[Period]:
     """The periods to evaluate: :func:`perfkit.periods.resolve_periods` on the data's months.
 
     ``"latest"`` is the latest complete period (every month present in the actuals) of the
@@ -135,9 +146,8 @@ def resolve_periods(period: Any, *, dataset: Any, plans: Mapping[str, Plan]) -> 
         If a label is not a period, the data hold no month of it, or ``"latest"`` is asked
         of plans with different kinds.
     """
-    return _resolve(
-        period, months=_data_months(dataset, plans), kinds=[p.period for p in plans.values()]
-    )
+    months = _data_months(dataset, plans, backend)
+    return _resolve(period, months=months, kinds=[p.period for p in plans.values()])
 
 
 def _evaluate_block(
@@ -238,6 +248,7 @@ def evaluate(
     period: Any,
     *,
     roles: Iterable[str] | str | None = None,
+    backend: ActualsBackend | None = None,
 ) -> Evaluation:
     """Score every planned person for one or several periods and work out their payouts.
 
@@ -253,6 +264,9 @@ def evaluate(
         period of the plans' period kind), a Period, or a list (frames then hold each period).
     roles : str or iterable of str, optional
         Only these roles (default: every role with a plan).
+    backend : ActualsBackend, optional
+        Where the monthly raw actuals come from (:mod:`perfkit.backends`); by default the
+        dataset's ``actuals`` frame.
 
     Returns
     -------
@@ -278,8 +292,8 @@ def evaluate(
     >>> ev.results[["employee_id", "composite", "payout_amount"]].head()  # doctest: +SKIP
     """
     selected = _select_plans(plans, roles)
-    periods = resolve_periods(period, dataset=dataset, plans=selected)
-    table = compute_metric_table(dataset, plans=selected, periods=periods)
+    periods = resolve_periods(period, dataset=dataset, plans=selected, backend=backend)
+    table = compute_metric_table(dataset, plans=selected, periods=periods, backend=backend)
     modifiers = getattr(dataset, "modifiers", None)
     team_codes, _ = label_codes(table.roster.teams)
     currencies = Coded(*label_codes(table.roster.currencies))  # blank: the plan's (in pay)

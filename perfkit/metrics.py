@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .backends import ActualsBackend, actuals_backend
 from .errors import DataError
 from .frames import (
     Coded,
@@ -681,12 +682,18 @@ def _fill_period(
 
 
 def compute_metric_table(
-    dataset: Any, *, plans: Mapping[str, Plan], periods: Iterable[str | Period] | str | Period
+    dataset: Any,
+    *,
+    plans: Mapping[str, Plan],
+    periods: Iterable[str | Period] | str | Period,
+    backend: ActualsBackend | None = None,
 ) -> MetricTable:
     """Metric values of every planned person-period in matrix form (the engine's inner step).
 
     Same parameters as :func:`metric_values`; returns a :class:`MetricTable` with one
     :class:`MetricBlock` per role, whose :meth:`~MetricTable.to_frame` is the long frame.
+    The monthly raw actuals come from ``backend`` (see :mod:`perfkit.backends`; by default
+    the dataset's ``actuals`` frame).
     """
     periods = as_periods(periods)
     roster = Roster.from_employees(dataset.employees, roles=plans.keys())
@@ -704,7 +711,11 @@ def compute_metric_table(
     )
     keys = sorted({m.key for p in plans.values() for m in p.metrics})
     key_pos = {k: i for i, k in enumerate(keys)}
-    store = _Actuals(dataset.actuals, roster, raw, _needed_months(plans, periods))
+    needed = _needed_months(plans, periods)
+    monthly = actuals_backend(dataset, backend).monthly(
+        employee_ids=list(roster.ids), metrics=raw, months=[month_label(m) for m in needed]
+    )
+    store = _Actuals(monthly, roster, raw, needed)
     all_targets = _Targets(getattr(dataset, "targets", None), roster, keys)
     all_ratings = _Ratings(getattr(dataset, "ratings", None), roster, rating_names)
     # one block per role: its people employed in each period, period by period
@@ -744,7 +755,11 @@ def compute_metric_table(
 
 
 def metric_values(
-    dataset: Any, *, plans: Mapping[str, Plan], periods: Iterable[str | Period] | str | Period
+    dataset: Any,
+    *,
+    plans: Mapping[str, Plan],
+    periods: Iterable[str | Period] | str | Period,
+    backend: ActualsBackend | None = None,
 ) -> pd.DataFrame:
     """Roll monthly raw actuals up to one value per employee, evaluation period and plan metric.
 
@@ -757,6 +772,9 @@ def metric_values(
         Plans by role; employees of other roles are left out.
     periods : label, Period or list of them
         The evaluation periods, e.g. ``"2026Q3"`` or ``["2026Q2", "2026Q3"]``.
+    backend : ActualsBackend, optional
+        Where the monthly raw actuals come from (:mod:`perfkit.backends`); by default the
+        dataset's ``actuals`` frame.
 
     Returns
     -------
@@ -789,4 +807,4 @@ def metric_values(
     >>> plans = perfkit.load_plans("templates/plans")  # doctest: +SKIP
     >>> metric_values(data, plans=plans, periods="2026Q3").head()  # doctest: +SKIP
     """
-    return compute_metric_table(dataset, plans=plans, periods=periods).to_frame()
+    return compute_metric_table(dataset, plans=plans, periods=periods, backend=backend).to_frame()

@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "schema": 1,
     "_resources": 2, "_yaml": 2, "frames": 2, "fsutil": 2, "fonts": 2,
     "periods": 3, "mapping": 3,
-    "plans": 4, "convert": 4,
+    "plans": 4, "convert": 4, "backends": 4,
     "readers": 5,
     "io": 6,
     "validation": 7, "sample": 7,
