@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from .plans import Plan
-from .summary import (
+from .wording import (
     TEXT,
     band_label,
     band_labels,
@@ -111,7 +111,7 @@ def heading(key: str, *, lang: str = "en", level: int = 2, always: bool = False)
     Parameters
     ----------
     key : str
-        A section key of :data:`perfkit.summary.TEXT`, e.g. ``"headline"``.
+        A section key of :data:`perfkit.wording.TEXT`, e.g. ``"headline"``.
     lang : {"en", "zh"}
     level : int
         Markdown heading level.
@@ -159,7 +159,7 @@ def format_table(
     decimals cut, money two decimals with thousands separators), metric keys become the
     plan's labels, rating band meanings (``label`` beside a ``band`` column) their wording
     in ``lang`` (the plan's ``label_zh`` when a plan is given and sets one, see
-    :func:`perfkit.summary.band_label`); the ``role`` and ``scope`` columns are dropped (an
+    :func:`perfkit.wording.band_label`); the ``role`` and ``scope`` columns are dropped (an
     overall row's team reads "All teams"), and so is ``period`` when it holds one value
     only. Texts stay raw here; :func:`show_table` escapes them in HTML.
 
@@ -174,7 +174,7 @@ def format_table(
     Returns
     -------
     DataFrame
-        Text columns headed by their wording in :data:`perfkit.summary.TEXT`.
+        Text columns headed by their wording in :data:`perfkit.wording.TEXT`.
     """
     check_lang(lang)
     out = frame.copy()

@@ -4,7 +4,7 @@ Each function takes a frame from :mod:`perfkit.summary` (or an evaluation's ``re
 first, draws it on ``ax`` (a new figure when None) and returns the Axes. Nothing is computed
 here beyond reshaping for the chart; every chart has a title and axis labels with units, in
 English or Chinese (``lang="zh"`` uses the plans' ``label_zh`` and the wording in
-:data:`perfkit.summary.TEXT`; call :func:`set_style` with ``lang="zh"`` first so a CJK font
+:data:`perfkit.wording.TEXT`; call :func:`set_style` with ``lang="zh"`` first so a CJK font
 is in use).
 
 Text from a plan or data file (team and person names, metric labels, bands) is drawn as
@@ -25,7 +25,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
 from .plans import Plan
-from .summary import TARGET_COMPOSITE, check_lang, format_cut, metric_labels, text
+from .summary import TARGET_COMPOSITE
+from .wording import check_lang, format_cut, metric_labels, text
 
 #: A person x metric heatmap names every row up to this many people, and is never taller
 #: than this many inches (a bigger role is drawn with thinner rows and some names skipped).

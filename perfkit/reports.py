@@ -39,7 +39,7 @@ from .display import HEADLINE_MIME, format_value, rating_spread
 from .errors import PerfkitError, PeriodError, PlanError
 from .fsutil import PRIVATE_MODE, atomic_dir, atomic_path, output_mode
 from .plans import NO_PLANS_FIX, Plan, find_plans_dir, load_plan, plan_files
-from .summary import check_lang, text
+from .wording import check_lang, text
 
 #: The role report notebook run for each role.
 ROLE_NOTEBOOK = notebooks_dir() / "role_report.ipynb"
