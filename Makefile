@@ -11,7 +11,7 @@ PERIOD ?= latest
 REPORTS ?= reports
 JOBS ?= 2
 
-.PHONY: setup report test lint format sample benchmark clean
+.PHONY: setup report test lint typecheck format sample benchmark clean
 
 setup: $(STAMP)
 
@@ -27,13 +27,16 @@ report: setup
 	$(BIN)/perfkit validate $(DATA)
 	$(BIN)/perfkit report $(DATA) --period $(PERIOD) --jobs $(JOBS) -o $(REPORTS)
 
-test: setup lint
+test: setup lint typecheck
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax notebooks/
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,14 @@ class PerfkitError(Exception):
         super().__init__(message)
 
     @classmethod
-    def from_problems(cls, problems: Iterable[Problem], *, subject: str) -> PerfkitError:
+    def from_problems(cls, problems: Iterable[Problem], *, subject: str) -> Self:
         """Build one error from several problems, e.g. ``subject="data/sample"``."""
         problems = tuple(problems)
         n = len(problems)
         return cls(f"{subject}: {n} problem{'s' if n != 1 else ''} found", problems)
 
     @classmethod
-    def single(cls, where: str, found: str, expected: str) -> PerfkitError:
+    def single(cls, where: str, found: str, expected: str) -> Self:
         """An error holding one problem; its message is that problem's line.
 
         Used where one mistake stops the work (a missing file, unreadable YAML), so callers

@@ -308,24 +308,24 @@ def atomic_paths(
     OutputError
         If a file cannot be written (the writer's OSError too), naming it and the fix.
     """
-    targets = [Path(t) for t in targets]
+    paths = [Path(t) for t in targets]
     file_mode = output_mode(mode)
     tmps: list[Path] = []
     fds: list[int] = []
-    current = targets[0] if targets else Path(".")
+    current = paths[0] if paths else Path(".")
     try:
         try:
-            for current in targets:
+            for current in paths:
                 _check_target(current, folder=False)
                 _make_dirs(current.parent, dir_mode(file_mode))
                 sweep(current.parent)
-                fd, tmp = tempfile.mkstemp(
+                fd, tmp_name = tempfile.mkstemp(
                     prefix=f"{TEMP_PREFIX}{current.stem}.",
                     suffix=current.suffix,
                     dir=current.parent,
                 )
                 fds.append(fd)
-                tmps.append(Path(tmp))
+                tmps.append(Path(tmp_name))
                 _lock(fd)
         except OSError as exc:
             raise output_error(exc, current) from exc
@@ -333,10 +333,10 @@ def atomic_paths(
             yield list(tmps)
             for tmp in tmps:
                 os.chmod(tmp, file_mode)
-            for current, tmp in zip(targets, tmps, strict=True):
+            for current, tmp in zip(paths, tmps, strict=True):
                 os.replace(tmp, current)
         except OSError as exc:
-            by_tmp = {str(t): target for t, target in zip(tmps, targets, strict=True)}
+            by_tmp = {str(t): target for t, target in zip(tmps, paths, strict=True)}
             raise output_error(exc, by_tmp.get(str(exc.filename), current)) from exc
     finally:
         for fd in fds:

@@ -15,6 +15,7 @@ written in cells are cut, never rounded up (:func:`perfkit.summary.format_cut`).
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -94,7 +95,7 @@ def _period_suffix(data: pd.DataFrame) -> str:
 
 
 def _target_line(ax: Axes, *, lang: str, vertical: bool) -> None:
-    kw = {"color": TARGET_COLOR, "linestyle": "--", "linewidth": 1.2, "zorder": 3}
+    kw: dict[str, Any] = {"color": TARGET_COLOR, "linestyle": "--", "linewidth": 1.2, "zorder": 3}
     if vertical:
         ax.axvline(TARGET_COMPOSITE, label=text("on_target", lang=lang), **kw)
     else:
@@ -291,7 +292,8 @@ def team_comparison(data: pd.DataFrame, *, lang: str = "en", ax: Axes | None = N
     frame = data.assign(team=_literal(data["team"]))
     ax = _axes(ax, (7.0, 1.2 + 0.55 * max(len(frame), 1)))
     sns.barplot(frame, x="mean_composite", y="team", color="#4C72B0", ax=ax)
-    for patch, n in zip(ax.patches, frame["headcount"], strict=False):
+    bars: list[Any] = list(ax.patches)  # Rectangles
+    for patch, n in zip(bars, frame["headcount"], strict=False):
         ax.annotate(
             f"n={n}",
             (patch.get_width(), patch.get_y() + patch.get_height() / 2),

@@ -283,11 +283,11 @@ def _against_plans(
                     out.add((r, m.measure.source))
         return out
 
-    pairs: tuple[tuple[str, Literal["target", "rating"]], ...] = (
+    kinds: tuple[tuple[str, Literal["target", "rating"]], ...] = (
         ("targets", "target"),
         ("ratings", "rating"),
     )
-    for table, kind in pairs:
+    for table, kind in kinds:
         t = tables.get(table)
         if t is None or t.broken or t.frame.empty:
             continue

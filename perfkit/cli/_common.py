@@ -123,13 +123,13 @@ def exit_on_terminate() -> None:
             signal.signal(sig, stop)
 
 
-def totals_table(results: object) -> str:
+def totals_table(results: Any) -> str:
     """``perfkit score`` without ``-o``: the per-role totals as a plain-text table."""
     import pandas as pd
 
     from ..summary import format_cut, role_totals
 
-    t = role_totals(results)  # type: ignore[arg-type]
+    t = role_totals(results)
     shown = pd.DataFrame(
         {
             "period": t["period"],
