@@ -19,9 +19,10 @@ import pandas as pd
 from .backends import ActualsBackend, actuals_backend
 from .errors import DataError, PlanError
 from .frames import Coded, expand_order, label_codes, long_frame, sort_order
+from .io import Dataset
 from .metrics import MetricBlock, MetricTable, compute_metric_table, month_codes, period_spans
 from .payout import check_modifiers, modifier_codes, pay, total_amount
-from .periods import Period, format_period, is_latest, parse_period
+from .periods import Period, PeriodsLike, format_period, is_latest, parse_period
 from .periods import resolve_periods as _resolve
 from .plans import Plan, find_plans_dir
 from .schema import RESULT_COLUMNS, SCORE_COLUMNS
@@ -97,7 +98,7 @@ def _select_plans(plans: Mapping[str, Plan], roles: Iterable[str] | str | None) 
 
 
 def _data_months(
-    dataset: Any, plans: Mapping[str, Plan] | None = None, backend: ActualsBackend | None = None
+    dataset: Dataset, plans: Mapping[str, Plan] | None = None, backend: ActualsBackend | None = None
 ) -> np.ndarray:
     """Month labels the data cover: the actuals' months, or the ratings' for plans of ratings.
 
@@ -128,9 +129,9 @@ def _data_months(
 
 
 def resolve_periods(
-    period: Any,
+    period: PeriodsLike,
     *,
-    dataset: Any,
+    dataset: Dataset,
     plans: Mapping[str, Plan],
     backend: ActualsBackend | None = None,
 ) -> list[Period]:
@@ -243,9 +244,9 @@ def _evaluate_block(
 
 
 def evaluate(
-    dataset: Any,
+    dataset: Dataset,
     plans: Mapping[str, Plan],
-    period: Any,
+    period: PeriodsLike,
     *,
     roles: Iterable[str] | str | None = None,
     backend: ActualsBackend | None = None,
@@ -318,7 +319,7 @@ def evaluate(
 def evaluate_dir(
     data_dir: str | Path,
     *,
-    period: Any,
+    period: PeriodsLike,
     roles: Iterable[str] | str | None = None,
     plans_dir: str | Path | None = None,
 ) -> Evaluation:

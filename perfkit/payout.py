@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import DataError, PlanError
 from .frames import Coded, codes_against, distinct, label_codes, text_take
 from .plans import PayoutCurve, Plan
-from .scoring import KNOT_TOLERANCE, achievement, band_codes, curve_score
+from .scoring import KNOT_TOLERANCE, ScoreArrays, achievement, band_codes, curve_score
 
 TIER_NONE = "no composite"
 TIER_BELOW = "below threshold"
@@ -47,7 +48,7 @@ def curve_points(curve: PayoutCurve) -> tuple[tuple[float, float], ...]:
     return curve.knots()[0]
 
 
-def payout_curve(composite: Any, curve: PayoutCurve) -> np.ndarray:
+def payout_curve(composite: ArrayLike, curve: PayoutCurve) -> np.ndarray:
     """Payout as a share of target bonus for each composite, never above ``curve.cap``.
 
     Parameters
@@ -70,7 +71,7 @@ def payout_curve(composite: Any, curve: PayoutCurve) -> np.ndarray:
 TIERS = (TIER_NONE, TIER_BELOW, TIER_LOW, TIER_TARGET, TIER_ACCEL, TIER_FLAT, TIER_CAPPED)
 
 
-def tier_codes(composite: Any, curve: PayoutCurve) -> np.ndarray:
+def tier_codes(composite: ArrayLike, curve: PayoutCurve) -> np.ndarray:
     """Position in :data:`TIERS` of each composite's tier on the payout curve."""
     c = np.asarray(composite, dtype=np.float64)
     t = c + KNOT_TOLERANCE
@@ -91,7 +92,7 @@ def tier_codes(composite: Any, curve: PayoutCurve) -> np.ndarray:
     return np.where(capped, 6, code)
 
 
-def payout_tier(composite: Any, curve: PayoutCurve) -> np.ndarray:
+def payout_tier(composite: ArrayLike, curve: PayoutCurve) -> np.ndarray:
     """Where each composite sits on the payout curve (for explanations).
 
     Returns
@@ -108,13 +109,13 @@ def payout_tier(composite: Any, curve: PayoutCurve) -> np.ndarray:
 
 
 def team_result(
-    group: Any,
+    group: ArrayLike,
     *,
     plan: Plan,
-    composite: Any = None,
-    actual: Any = None,
-    target: Any = None,
-    achievements: Any = None,
+    composite: ArrayLike | None = None,
+    actual: ArrayLike | None = None,
+    target: ArrayLike | None = None,
+    achievements: ArrayLike | None = None,
 ) -> np.ndarray:
     """The team result of each person's team, on the composite scale.
 
@@ -205,12 +206,12 @@ class PayoutArrays:
 
 
 def payout_pcts(
-    composite: Any,
+    composite: ArrayLike,
     *,
     plan: Plan,
-    team_result: Any = None,
-    gate_passed: Any = True,
-    modifier: Any = 1.0,
+    team_result: ArrayLike | None = None,
+    gate_passed: ArrayLike = True,
+    modifier: ArrayLike = 1.0,
 ) -> PayoutArrays:
     """Payout as a share of the period target bonus (the array fast path).
 
@@ -249,7 +250,7 @@ def payout_pcts(
     )
 
 
-def round_cents(amount: Any) -> np.ndarray:
+def round_cents(amount: ArrayLike) -> np.ndarray:
     """Round non-negative money amounts half-up to cents, as the decimals print.
 
     ``x * 100`` is first rounded to 6 decimals so binary noise cannot decide the cent
@@ -265,14 +266,14 @@ def round_cents(amount: Any) -> np.ndarray:
     return cents / 100.0
 
 
-def total_amount(amounts: Any) -> float:
+def total_amount(amounts: ArrayLike) -> float:
     """Sum of rounded amounts, exact to the cent (summed as integer cents)."""
     a = np.asarray(amounts, dtype=np.float64)
     a = a[~np.isnan(a)]
     return int(np.rint(a * 100.0).astype(np.int64).sum()) / 100.0
 
 
-def period_target_bonus(annual_target_bonus: Any, months: int) -> np.ndarray:
+def period_target_bonus(annual_target_bonus: ArrayLike, months: int) -> np.ndarray:
     """Target bonus for a period of ``months``: ``annual x months / 12`` (not rounded)."""
     return np.asarray(annual_target_bonus, dtype=np.float64) * months / 12.0
 
@@ -688,7 +689,7 @@ def explain(
 # -- the money path ----------------------------------------------------------------------
 
 
-def team_groups(team: Any, period: Any = None) -> np.ndarray:
+def team_groups(team: ArrayLike, period: ArrayLike | None = None) -> np.ndarray:
     """One code per (team, period): the people whose results pool into one team result.
 
     Parameters
@@ -756,7 +757,7 @@ class Payout:
         One sentence per line, only when :func:`pay` was asked to explain.
     """
 
-    scores: Any
+    scores: ScoreArrays
     band: Coded
     team_result: np.ndarray
     pct: PayoutArrays
@@ -768,19 +769,19 @@ class Payout:
 
 
 def pay(
-    achievement: Any,
+    achievement: ArrayLike,
     *,
     plan: Plan,
-    team: Any = None,
-    period: Any = None,
-    actual: Any = None,
-    target: Any = None,
-    modifier: Any = 1.0,
-    annual_bonus: Any = None,
-    months: Any = None,
-    days: Any = None,
-    period_days: Any = None,
-    currency: Any = None,
+    team: ArrayLike | None = None,
+    period: ArrayLike | None = None,
+    actual: ArrayLike | None = None,
+    target: ArrayLike | None = None,
+    modifier: ArrayLike = 1.0,
+    annual_bonus: ArrayLike | None = None,
+    months: ArrayLike | None = None,
+    days: ArrayLike | None = None,
+    period_days: ArrayLike | None = None,
+    currency: Coded | ArrayLike | None = None,
     explain_lines: bool = False,
 ) -> Payout:
     """Pay ``n`` person-periods under one plan: the one money path.
@@ -832,7 +833,7 @@ def pay(
     from .periods import MONTHS_PER
     from .scoring import score_matrix
 
-    arrays = score_matrix(achievement, plan=plan)
+    arrays = score_matrix(np.asarray(achievement, dtype=np.float64), plan=plan)
     comp = arrays.composite
     n = len(comp)
     groups = team_groups(np.arange(n) if team is None else team, period)
@@ -879,7 +880,8 @@ def pay(
             band=Coded(band, np.where(band_names == None, "-", band_names)),  # noqa: E711
             gate_passed=arrays.gate_passed, gate_detail=arrays.gate_detail, team_value=tr,
             pay=pct, modifier=modifier, proration=proration, amount=amount, currency=cur,
-            days=days, period_days=period_days,
+            days=None if days is None else np.asarray(days, dtype=np.float64),
+            period_days=None if period_days is None else np.asarray(period_days, np.float64),
         )  # fmt: skip
     return Payout(
         scores=arrays,

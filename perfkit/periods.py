@@ -96,6 +96,12 @@ class Period:
         return self.label
 
 
+#: A period as callers give it: a label in any spelling :func:`parse_period` reads, or a Period.
+PeriodLike = str | Period
+#: One period, ``"latest"``, or several.
+PeriodsLike = PeriodLike | Iterable[PeriodLike]
+
+
 def month_label(index: int) -> str:
     """Label of a month index, e.g. ``24318 -> '2026-07'``."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import DataError, PlanError
 from .frames import Coded, distinct, empty_frame, join_text, label_codes, row_codes, type_frame
@@ -40,7 +41,9 @@ NOTE_BAD_TARGET = "target is not above zero"
 # -- array level -------------------------------------------------------------------------
 
 
-def achievement(actual: Any, target: Any, direction: Any = "higher") -> np.ndarray:
+def achievement(
+    actual: ArrayLike, target: ArrayLike, direction: ArrayLike = "higher"
+) -> np.ndarray:
     """Achievement of actuals against targets; 1.0 is on target, never below 0.
 
     Parameters
@@ -66,7 +69,7 @@ def achievement(actual: Any, target: Any, direction: Any = "higher") -> np.ndarr
 
 
 def curve_score(
-    achievement: Any, points: Sequence[Sequence[float]], *, step: bool = False
+    achievement: ArrayLike, points: Sequence[Sequence[float]], *, step: bool = False
 ) -> np.ndarray:
     """Score achievements on a piecewise curve of ``(achievement, score)`` points.
 
@@ -175,7 +178,7 @@ def metric_scores(achievement: np.ndarray, *, plan: Plan) -> np.ndarray:
     return out
 
 
-def rating_band(composite: Any, *, plan: Plan) -> np.ndarray:
+def rating_band(composite: ArrayLike, *, plan: Plan) -> np.ndarray:
     """Rating band of each composite: the best band whose ``min_composite`` it reaches.
 
     Returns
@@ -187,7 +190,7 @@ def rating_band(composite: Any, *, plan: Plan) -> np.ndarray:
     return names[codes]
 
 
-def band_codes(composite: Any, *, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+def band_codes(composite: ArrayLike, *, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """:func:`rating_band` as codes into band names (the last name, None, for no band).
 
     Returns
