@@ -11,7 +11,7 @@ PERIOD ?= latest
 REPORTS ?= reports
 JOBS ?= 2
 
-.PHONY: setup report test lint typecheck format sample benchmark clean
+.PHONY: setup report test test-spark lint typecheck format sample benchmark clean
 
 setup: $(STAMP)
 
@@ -27,9 +27,20 @@ report: setup
 	$(BIN)/perfkit validate $(DATA)
 	$(BIN)/perfkit report $(DATA) --period $(PERIOD) --jobs $(JOBS) -o $(REPORTS)
 
-test: setup lint typecheck
+test: setup lint typecheck browser
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax notebooks/
+
+# The events backend's tests again on a local Spark session (tests/test_backends_ibis.py with
+# PERFKIT_TEST_SPARK=1): a headless JDK from Debian's packages when java is missing, then
+# PySpark into the virtual environment (the `spark` extra), each in its own step.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+test-spark: setup
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[spark]"
+	PERFKIT_TEST_SPARK=1 PYSPARK_PYTHON=$(abspath $(BIN)/python) PYSPARK_DRIVER_PYTHON=$(abspath $(BIN)/python) \
+		$(BIN)/python -m pytest -p no:cacheprovider tests/test_backends_ibis.py
 
 lint: setup
 	$(BIN)/ruff check .
@@ -37,6 +48,16 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+# The browser test of the calibration page drives Debian's Chromium (never a downloaded build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser test (about a minute)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found: the browser test is skipped (sudo apt-get install chromium)"; \
+	  fi; }
 
 format: setup
 	$(BIN)/ruff check --fix .

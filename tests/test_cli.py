@@ -66,7 +66,7 @@ def test_init_writes_a_starter_folder(tmp_path):
     assert again.exit_code == 2 and "is not empty" in again.output
 
 
-@pytest.mark.parametrize("name", ["sample", "init", "validate", "score", "report"])
+@pytest.mark.parametrize("name", ["sample", "init", "validate", "score", "report", "calibrate-app"])
 def test_every_command_has_help(name):
     done = run(name, "--help")
     assert done.exit_code == 0 and "Usage: " in done.output
