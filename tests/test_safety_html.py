@@ -37,15 +37,20 @@ def hostile_plan_yaml() -> dict:
     plan["name"] = f"{SCRIPT} {LINK}"
     plan["name_zh"] = IMG
     plan["version"] = SCRIPT
-    plan["currency"] = IMG
+    # the currency is not free text: validate refuses data in any currency but the plan's,
+    # and data currencies must be ISO codes, so a hostile plan currency never reaches a page
     for i, metric in enumerate(plan["metrics"]):
         metric["label"] = f"{IMG} m{i}"
         metric["label_zh"] = f"{SCRIPT} m{i}"
         metric["description"] = SCRIPT
+    renamed = {}
     for i, band in enumerate(plan["rating_bands"]):
-        band["band"] = f"<b>{band['band']}</b>{i}"
+        renamed[band["band"]] = band["band"] = f"<b>{band['band']}</b>{i}"
         band["label"] = f"{SCRIPT} {i}"
         band["label_zh"] = f"{IMG} {i}"
+    recognition = plan.get("recognition") or {}
+    if recognition.get("promotion_band") in renamed:  # the plan names its bands here too
+        recognition["promotion_band"] = renamed[recognition["promotion_band"]]
     for gate in plan.get("gates", []):
         gate["key"] = "gate_" + gate["key"]
         gate["description"] = IMG
