@@ -14,7 +14,7 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -152,6 +152,8 @@ class Metric(_Frozen):
     curve: str | None = None
     cap: float | None = None
     weight: float
+    guidance: str = ""
+    guidance_zh: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Metric:
@@ -419,6 +421,46 @@ class Payout(_Frozen):
         return self
 
 
+class Recognition(_Frozen):
+    """Who a period puts forward for recognition and promotion. See ``docs/plans.md``.
+
+    Attributes
+    ----------
+    top_share : float
+        Top performers: this share of the role's scored people in the period (at least one),
+        best composite first, among those who passed every gate and reached
+        ``top_min_composite``.
+    top_min_composite : float
+        The least composite of a top performer (1.0 = on target).
+    most_improved_n : int
+        Most improved: at most this many people per role and period, by the rise of their
+        composite over the period before (0: none).
+    most_improved_min_gain : float
+        The least rise of the composite that counts as an improvement.
+    team_award : bool
+        Whether the best team of the role is named each period.
+    team_award_min_composite : float
+        The least mean composite of the awarded team.
+    team_award_min_size : int
+        The fewest scored members a team needs for the award.
+    promotion_band : str, optional
+        Promotion readiness: a band at least this good in each of the last
+        ``promotion_periods`` periods. Default: the plan's second-best band.
+    promotion_periods : int
+        How many periods in a row, ending with the evaluated one.
+    """
+
+    top_share: float = Field(default=0.10, gt=0, le=1)
+    top_min_composite: float = Field(default=1.0, ge=0)
+    most_improved_n: int = Field(default=3, ge=0)
+    most_improved_min_gain: float = Field(default=0.10, ge=0)
+    team_award: bool = True
+    team_award_min_composite: float = Field(default=1.0, ge=0)
+    team_award_min_size: int = Field(default=2, ge=1)
+    promotion_band: str | None = None
+    promotion_periods: int = Field(default=4, ge=1)
+
+
 class Plan(_Frozen):
     """The KPI and incentive plan of one role."""
 
@@ -434,6 +476,18 @@ class Plan(_Frozen):
     rating_bands: tuple[RatingBand, ...] = Field(min_length=1)
     gates: tuple[Gate, ...] = ()
     payout: Payout = Payout()
+    recognition: Recognition = Recognition()
+
+    @model_validator(mode="after")
+    def _check_recognition(self) -> Plan:
+        band = self.recognition.promotion_band
+        bands = [b.band for b in self.rating_bands]
+        if band is not None and band not in bands:
+            raise ValueError(
+                f"recognition.promotion_band {band!r} is not a rating band of the plan "
+                f"({', '.join(bands)})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check(self) -> Plan:
@@ -574,17 +628,13 @@ class Plan(_Frozen):
             last = parts[-1]
             if isinstance(node, list) and last.isdigit() and int(last) < len(node):
                 node[int(last)] = value
-                if parts[:3] == ["payout", "curve", "points"]:
-                    _override_curve(
-                        data["payout"]["curve"], "points", data["payout"]["curve"]["points"]
-                    )
                 continue
             if not isinstance(node, dict) or (last not in node and node is not data.get("curves")):
                 raise PlanError(f"plan {self.role}: override {path!r}: no field {path!r}")
             if parts[:2] == ["payout", "curve"] and len(parts) == 3:
                 _override_curve(node, last, value)
                 continue
-            node[last] = value
+            cast(dict[str, Any], node)[last] = value
         curve = data["payout"]["curve"]
         if isinstance(curve, dict) and curve.get("points") is not None:
             for k in CLASSIC_CURVE_FIELDS:  # derived again from the (changed) points
@@ -595,7 +645,7 @@ class Plan(_Frozen):
             raise _plan_error(exc, source=f"plan {self.role} with overrides {changes}") from None
 
 
-def _override_curve(curve: dict[str, Any], field: str, value: Any) -> None:
+def _override_curve(curve: Any, field: str, value: Any) -> None:
     """Change one field of a dumped payout curve, keeping its two spellings in step.
 
     For a curve given by points, a three-point field moves the point it stands for:

@@ -107,6 +107,15 @@ def score(
 
     written = write_evaluation(evaluation, output, mode=chosen)
     click.echo(f"wrote {', '.join(str(p) for p in written)} ({evaluation.describe()})")
+    from .feedback import manifest_beside, write_run_manifest
+
+    label = evaluation.periods[0].label
+    write_run_manifest(  # beside the output: <stem>.manifest.json (docs/feedback.md)
+        "score", data_dir=data_dir, plans_dir=plans_dir,
+        arguments={"period": label, "roles": split_roles(roles), "output": output.name},
+        period=label, results=evaluation.results, scores=evaluation.scores, outputs=written,
+        manifest_path=manifest_beside(output), mode=chosen,
+    )  # fmt: skip
 
 
 @click.command()
@@ -157,6 +166,20 @@ def report(
     for failure in batch.failures:
         click.echo(f"failed: {failure}", err=True)
     click.echo(f"index: {Path(batch.index_path).resolve().as_uri()}")
+    from ..evaluation import evaluate_dir
+    from .feedback import write_run_manifest
+
+    ev = evaluate_dir(data_dir, period=batch.period, roles=split_roles(roles), plans_dir=plans_dir)
+    folder = Path(batch.folder)
+    outputs = sorted(f for f in folder.rglob("*") if f.is_file() and f.name != "manifest.json")
+    manifest = write_run_manifest(
+        "report", data_dir=data_dir, plans_dir=plans_dir,
+        arguments={"period": batch.period, "roles": split_roles(roles), "lang": lang,
+                   "show_pay": show_pay},
+        period=batch.period, results=ev.results, scores=ev.scores, outputs=outputs,
+        manifest_path=folder / "manifest.json", mode=file_mode(mode),
+    )  # fmt: skip
+    click.echo(f"manifest: {manifest}")
     if batch.failures:
         sys.exit(1)
 
