@@ -165,7 +165,7 @@ class Explorer:
         self.plans_dir = Path(plans_dir) if plans_dir is not None else None
         self.draws, self.seed, self.period = int(draws), int(seed), period
         self._calibrators: dict[str, Any] = {}
-        self._current: dict[str, Any] = {}
+        self._current: dict[tuple[str, float | None], Any] = {}
         self._draw_chart = chart
         first = role if role is not None else sorted(self.plans)[0]
         if first not in self.plans:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -393,7 +394,7 @@ def _event_planning(c: _Role) -> dict[str, np.ndarray]:
 def _online_promotion(c: _Role) -> dict[str, np.ndarray]:
     rng = c.rng
     n, _ = c.shape
-    growth = _annual_growth(c.plan, "web_unique_visitors", 0.15) * LIFT["traffic_growth"]
+    growth: Any = _annual_growth(c.plan, "web_unique_visitors", 0.15) * LIFT["traffic_growth"]
     growth = np.maximum(growth + rng.normal(0, 0.09, (n, 1)) + 0.03 * c.general, -0.5)
     start = np.exp(rng.normal(np.log(30000), 0.35, (n, 1))) * c.seniority
     visitors = np.round(
@@ -431,7 +432,7 @@ def _offline_channel(c: _Role) -> dict[str, np.ndarray]:
     partners_target = _anchor(c.plan, "new_channel_partners", 3.0)
     monthly = partners_target / c.per * LIFT["new_channel_partners"]
     partners = rng.poisson(monthly * c.skill(0.1) * c.seniority * c.qend * c.noise(0.1) * c.frac)
-    growth = _annual_growth(c.plan, "channel_sales", 0.10) * LIFT["sales_growth"]
+    growth: Any = _annual_growth(c.plan, "channel_sales", 0.10) * LIFT["sales_growth"]
     growth = np.maximum(growth + rng.normal(0, 0.08, (n, 1)) + 0.03 * c.general, -0.5)
     start = np.exp(rng.normal(np.log(900000), 0.4, (n, 1))) * c.seniority
     season = _season("sales", c.months) * c.qend
@@ -689,12 +690,14 @@ def _ratings(
     plans: dict[str, Plan],
     months: np.ndarray,
     rng: np.random.Generator,
+    *,
+    plant: bool = True,
 ) -> pd.DataFrame:
-    """Quarterly ratings from what the quarter's results imply, with rater bias."""
+    """Quarterly ratings from what the quarter's results imply, with rater bias if planted."""
     qpos = _quarters(months)
     cols = qpos[:, None] + np.arange(3)
     labels = np.array([format_period(int(months[q]), "quarter") for q in qpos], dtype=object)
-    bias = {LENIENT_MANAGER: RATER_BIAS, HARSH_MANAGER: -RATER_BIAS}
+    bias = {LENIENT_MANAGER: RATER_BIAS, HARSH_MANAGER: -RATER_BIAS} if plant else {}
     frames = []
     for role in ROLES:  # loop over roles; people and quarters are vectorised
         rows = np.flatnonzero(staff["role"].to_numpy() == role)
@@ -864,6 +867,7 @@ def generate(
     seed: int = 7,
     end: str = "2026-09",
     plans_dir: str | Path | None = None,
+    plant: bool = True,
 ) -> SampleInfo:
     """Write the realistic sample data set into ``out_dir``.
 
@@ -883,6 +887,11 @@ def generate(
         The last month, ``YYYY-MM``.
     plans_dir : str or Path, optional
         Plans to anchor the levels on (default: the plans that ship with perfkit).
+    plant : bool
+        Plant the signals of ``planted.json`` (the default). With ``False`` the same
+        department is drawn with nothing planted: no biased rater, no bunching, no zero-sum
+        team, no quarter-end spikers (everyone has the general quarter-end lift), and
+        ``planted.json`` lists no signals; the null case the diagnostics must stay quiet on.
 
     Returns
     -------
@@ -942,7 +951,10 @@ def generate(
     n_gamers = min(max(2, int(round(employees / 40))), len(gamer_pool))
     gamers = np.sort(rng_plant.choice(gamer_pool, size=n_gamers, replace=False))
     is_gamer = np.zeros(employees, dtype=bool)
-    is_gamer[gamers] = True
+    if plant:
+        is_gamer[gamers] = True
+    else:
+        gamers = gamers[:0]
     qend = np.where(
         is_gamer[:, None], GAMER_QUARTER_END[month_idx % 3][None, :], QUARTER_END[month_idx % 3]
     )
@@ -964,7 +976,7 @@ def generate(
     # planted: zero-sum team, threshold bunching
     spec_rows = np.flatnonzero(role == "marketing_specialist")
     zs_local = np.flatnonzero(team[spec_rows] == ZERO_SUM_TEAM)
-    if len(zs_local) >= 2:
+    if plant and len(zs_local) >= 2:
         values["marketing_specialist"]["leads"] = _plant_zero_sum(
             values["marketing_specialist"]["leads"], zs_local, rng_plant
         )
@@ -975,7 +987,7 @@ def generate(
     n_bunch = min(6, max(2, int(round(len(b_rows) * 0.15))))
     bunched = np.array([], dtype=int)
     b_quarters = np.array([], dtype=int)
-    if len(qpos):
+    if plant and len(qpos):
         eligible = full[b_rows] & ~is_gamer[b_rows]
         values[BUNCHING_ROLE]["leads"], local, b_quarters = _plant_bunching(
             values[BUNCHING_ROLE]["leads"],
@@ -1010,7 +1022,7 @@ def generate(
     actuals = pd.concat(frames, ignore_index=True)
     actuals = actuals.sort_values(["employee_id", "period", "metric"]).reset_index(drop=True)
     targets = _targets(staff, frac, plans, month_idx, fixed=is_bunched)
-    ratings = _ratings(staff, values, frac, plans, month_idx, rng_rate)
+    ratings = _ratings(staff, values, frac, plans, month_idx, rng_rate, plant=plant)
     modifiers = _modifiers(staff, frac, plans, month_idx, rng_mod)
 
     employees_out = pd.DataFrame(
@@ -1040,6 +1052,7 @@ def generate(
         b_level=b_level,
         b_target=float(b_plan.target),
         plans=plans,
+        plant=plant,
     )
 
     out = Path(out_dir)
@@ -1078,6 +1091,7 @@ def _planted(
     b_level: float,
     b_target: float,
     plans: dict[str, Plan],
+    plant: bool = True,
 ) -> dict:
     """The machine-readable description of the planted signals (``planted.json``)."""
     quarters = [format_period(int(month_idx[q]), "quarter") for q in _quarters(month_idx)]
@@ -1107,10 +1121,14 @@ def _planted(
             ),
         }
 
-    signals = [
-        rater(LENIENT_MANAGER, 1.0, "lenient_manager"),
-        rater(HARSH_MANAGER, -1.0, "harsh_manager"),
-    ]
+    signals = (
+        [
+            rater(LENIENT_MANAGER, 1.0, "lenient_manager"),
+            rater(HARSH_MANAGER, -1.0, "harsh_manager"),
+        ]
+        if plant
+        else []
+    )
     if len(bunched) and len(b_quarters):
         lo, hi = BUNCHING_BAND
         signals.append(
@@ -1134,7 +1152,7 @@ def _planted(
             }
         )
     zs_rows = np.flatnonzero(staff["team"].to_numpy() == ZERO_SUM_TEAM)
-    if len(zs_rows) >= 2:
+    if plant and len(zs_rows) >= 2:
         signals.append(
             {
                 "signal": "zero_sum_team",
@@ -1174,7 +1192,13 @@ def _planted(
         )
     return {
         "generator": "perfkit.sample.generate",
-        "arguments": {"employees": employees, "months": months, "seed": seed, "end": end},
+        "arguments": {
+            "employees": employees,
+            "months": months,
+            "seed": seed,
+            "end": end,
+            **({} if plant else {"plant": False}),
+        },
         "window": {
             "first_month": all_months[0],
             "last_month": all_months[-1],

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +327,7 @@ def _print_setup(ws: Any, *, title_rows: str, paper: str) -> None:
 def _table(
     ws: Any,
     frame: pd.DataFrame,
-    spec: list[tuple[str, str, str, float]],
+    spec: Sequence[tuple[str, str, str, float]],
     *,
     title: str,
     subtitle: str,

@@ -72,11 +72,13 @@ class Draws:
         if "population" not in self._stacks:
             counts = self.rows_per_person.astype(np.int64)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            assert self.chosen is not None
             who = self.chosen.ravel().astype(np.int64)
             size = counts[who]
             total = int(size.sum())
             first = np.repeat(starts[who], size)
             ramp = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
+            assert self.order is not None
             rows = self.order[first + ramp]
             draw = np.repeat(np.repeat(np.arange(self.draws), self.chosen.shape[1]), size)
             self._stacks["population"] = (rows, draw)
@@ -175,7 +177,7 @@ def make_draws(
     todo = np.flatnonzero(~ok)
     while todo.size:  # the few rejected picks, drawn again
         who = chosen[todo // headcount, rng.integers(0, people, size=todo.size)]
-        slot = rng.integers(0, most, size=todo.size)
+        slot = rng.integers(0, most, size=todo.size)  # type: ignore[assignment]
         ok = slot < counts32[who]
         picks[todo[ok]] = order32[starts32[who[ok]] + slot[ok]]
         todo = todo[~ok]

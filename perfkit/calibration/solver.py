@@ -278,6 +278,7 @@ def solve(
         return cal.evaluate({**base, path: float(v)}, budget=budget)
 
     if goal == "share":
+        assert target_share is not None
         t = float(target_share)
         s = table["share_at_target"].to_numpy()
         if np.nanmax(s) - np.nanmin(s) < 1e-12:
@@ -329,6 +330,7 @@ def solve(
         x = _draw_crossing(values, sweep.stats.share, t, rec)
         interval, note = _interval(x, level, values)
     else:
+        assert budget is not None
         bud = float(budget)
         f = _statistic(sweep.stats, statistic)
         if np.nanmax(f) <= bud:

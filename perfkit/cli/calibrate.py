@@ -107,7 +107,11 @@ def calibrate(
         parameter, target_share=target_share, budget=budget, statistic=statistic, low=low,
         high=high, candidates=candidates,
     )  # fmt: skip
-    written = _write_tables(rec, output_dir, mode=chosen) if output_dir is not None else []
+    written = (
+        _write_tables(rec, output_dir, mode=file_mode(None) if chosen is None else chosen)
+        if output_dir is not None
+        else []
+    )
     if fmt == "json":
         click.echo(json.dumps(rec.to_dict(), sort_keys=True))
         return
