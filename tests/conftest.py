@@ -76,3 +76,36 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+# -- editing the CSV files of a copied data set, by the row numbers a user sees ---------------
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(path: Path, rows: list[str]) -> None:
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def set_line(path: Path, row: int, text: str) -> None:
+    """Replace the CSV line the user sees as ``row`` (the header is row 1)."""
+    rows = lines(path)
+    rows[row - 1] = text
+    write_lines(path, rows)
+
+
+def append(path: Path, *texts: str) -> int:
+    """Append lines; returns the row number of the first one."""
+    rows = lines(path)
+    first = len(rows) + 1
+    write_lines(path, rows + list(texts))
+    return first
+
+
+def one(messages: list[str], *parts: str) -> str:
+    """The single message holding every part."""
+    hits = [m for m in messages if all(p in m for p in parts)]
+    assert len(hits) == 1, f"expected one message with {parts}, got {hits} in {messages}"
+    return hits[0]

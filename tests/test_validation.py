@@ -8,42 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import GOOD_DIR, PLANS_DIR
+from conftest import GOOD_DIR, PLANS_DIR, append, lines, one, set_line
 
 from perfkit._yaml import load_yaml
 from perfkit.errors import DataError, PlanError
 from perfkit.io import RAW_METRIC_RANGE, RAW_METRICS, load_dataset
 from perfkit.validation import load_checked, validate
-
-
-def lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def write_lines(path: Path, rows: list[str]) -> None:
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-
-
-def set_line(path: Path, row: int, text: str) -> None:
-    """Replace the CSV line the user sees as ``row`` (the header is row 1)."""
-    rows = lines(path)
-    rows[row - 1] = text
-    write_lines(path, rows)
-
-
-def append(path: Path, *texts: str) -> int:
-    """Append lines; returns the row number of the first one."""
-    rows = lines(path)
-    first = len(rows) + 1
-    write_lines(path, rows + list(texts))
-    return first
-
-
-def one(messages: list[str], *parts: str) -> str:
-    """The single message holding every part."""
-    hits = [m for m in messages if all(p in m for p in parts)]
-    assert len(hits) == 1, f"expected one message with {parts}, got {hits} in {messages}"
-    return hits[0]
 
 
 def edit(path: Path, row: int, old: str, new: str) -> None:
