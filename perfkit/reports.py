@@ -13,33 +13,53 @@ and every text from a plan or data file is escaped in every page: the index thro
 :func:`html.escape`, the reports by :mod:`perfkit.display` and the page title by the
 nbconvert template.
 
+Speed: the roles are split into ``jobs`` chunks (the biggest roles spread first), and each
+chunk runs its notebooks one after another in **one kernel**, reset between reports, so a
+batch pays a kernel start and the imports once per worker, not once per report; the data
+set is read once per kernel (:func:`perfkit.display.load_data`). The chunks go to a local
+process pool, or to any :class:`concurrent.futures.Executor` given (a thread pool, a
+process pool, a ``dask.distributed`` client's ``get_executor()``).
+
+The index page is an overview: one line per role with the change against the previous
+period, a total over every role, each term explained once, the headcount reconciled with
+the employees file, bands that depart from the plan's guideline, and the most severe
+plan-health finding per role when :mod:`perfkit.diagnostics` is installed. Every table of a
+report gets a CSV download (an embedded ``data:`` URI, formula-safe through
+:func:`perfkit.export.csv_safe`).
+
 Notebook cell tags the HTML export understands: ``notebook-only`` (never in the report, for
-notes to the analyst) and ``lang-en`` (English markdown headings, left out of reports in
-another language, where :func:`perfkit.display.heading` shows the translated title instead).
+notes to the analyst) and ``lang-en`` (English markdown, left out of reports in another
+language; the shipped report shows its titles and explanations through
+:func:`perfkit.display.section` in every language instead).
 """
 
 from __future__ import annotations
 
+import base64
+import copy
 import dataclasses
 import html
+import importlib.util
 import multiprocessing
-import os
+import multiprocessing.util
 import re
-import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ._resources import notebooks_dir
-from .display import HEADLINE_MIME, format_value, rating_spread
+from .display import HEADLINE_MIME, format_value, quality_line, rating_spread
 from .errors import PerfkitError, PeriodError, PlanError
 from .fsutil import PRIVATE_MODE, atomic_dir, atomic_path, output_mode
 from .plans import NO_PLANS_FIX, Plan, find_plans_dir, load_plan, plan_files
-from .wording import check_lang, text
+from .wording import TEXT, check_lang, colon, text
 
 #: The role report notebook run for each role.
 ROLE_NOTEBOOK = notebooks_dir() / "role_report.ipynb"
@@ -184,10 +204,17 @@ _HTML_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block extra_css -%}
 <style type="text/css">
-  table.perfkit-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 13px; }
-  table.perfkit-table th, table.perfkit-table td { padding: 3px 10px; text-align: left;
-    border-bottom: 1px solid #ddd; }
-  table.perfkit-table th { background: #f3f5f8; }
+  .jp-RenderedHTMLCommon table.perfkit-table { border-collapse: collapse; margin: 0.5em 0 0.3em;
+    font-size: 13px; table-layout: auto; }
+  .jp-RenderedHTMLCommon table.perfkit-table th, .jp-RenderedHTMLCommon table.perfkit-table td {
+    padding: 3px 10px; text-align: left; border-bottom: 1px solid #ddd; vertical-align: top; }
+  .jp-RenderedHTMLCommon table.perfkit-table thead th { background: #f3f5f8;
+    vertical-align: bottom; }
+  .jp-RenderedHTMLCommon table.perfkit-table tbody tr:nth-child(odd) { background: inherit; }
+  .jp-RenderedHTMLCommon table.perfkit-heatmap td { padding: 2px 6px; border: 1px solid #fff; }
+  .jp-RenderedHTMLCommon p.perfkit-about { max-width: 62em; color: #333; line-height: 1.45; }
+  .jp-RenderedHTMLCommon p.perfkit-csv { font-size: 12px; margin: 0 0 1.4em; }
+  .jp-RenderedHTMLCommon h2 { margin-top: 1.6em; }
 </style>
 {%- endblock extra_css -%}
 """
@@ -195,6 +222,131 @@ _HTML_TEMPLATE = """{%- extends 'index.html.j2' -%}
 
 _STYLE_RE = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
 _CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_TABLE_RE = re.compile(r"<table\b[^>]*\bperfkit-table\b.*?</table>", re.S | re.I)
+
+#: Exporters are built once per language and worker (building one reads its templates).
+_EXPORTERS: dict[str, Any] = {}
+_EXPORTERS_LOCK = threading.Lock()
+
+
+def _exporter(lang: str) -> Any:
+    import jinja2
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    with _EXPORTERS_LOCK:
+        if lang not in _EXPORTERS:
+            remove = set(REMOVE_ALWAYS) | (set() if lang == "en" else set(REMOVE_UNLESS_EN))
+            exporter = HTMLExporter(
+                template_name="lab",
+                extra_loaders=[jinja2.DictLoader({"perfkit_report.html.j2": _HTML_TEMPLATE})],
+                template_file="perfkit_report.html.j2",
+                exclude_input=True,
+                exclude_input_prompt=True,
+                exclude_output_prompt=True,
+                exclude_anchor_links=True,
+                require_js_url="",
+                mathjax_url="",
+                jquery_url="",
+                language_code="zh-Hans" if lang == "zh" else "en",
+            )
+            exporter.register_preprocessor(
+                TagRemovePreprocessor(remove_cell_tags=remove, enabled=True), enabled=True
+            )
+            _EXPORTERS[lang] = (exporter, threading.Lock())
+        return _EXPORTERS[lang]
+
+
+class _TableParser(HTMLParser):
+    """The text of every row of an HTML table; a row with one cell spanning the table (a
+    group heading, e.g. a team) becomes the first column of the rows under it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.header: list[str] = []
+        self.group = ""
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._span = 1
+        self._in_head = False
+        self.grouped = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            self._span = int(dict(attrs).get("colspan") or 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            row, self._row = self._row, None
+            if self._in_head or not self.header:
+                self.header = row
+            elif len(row) == 1 and self._span > 1:
+                self.group, self.grouped = row[0], True
+            else:
+                self.rows.append([self.group, *row] if self.grouped else row)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _table_csv(table: str) -> bytes | None:
+    """A shown HTML table as CSV (UTF-8 with a byte-order mark, for Excel), formula-safe."""
+    from .export import csv_safe
+
+    parser = _TableParser()
+    parser.feed(table)
+    if not parser.header:
+        return None
+    header = (["group"] if parser.grouped else []) + parser.header
+    width = len(header)
+    rows = [(r + [""] * width)[:width] for r in parser.rows]
+    names = list(dict.fromkeys(header))
+    if len(names) < len(header):  # CSV readers want distinct names
+        header = [f"{h} ({i})" if header.count(h) > 1 else h for i, h in enumerate(header, 1)]
+    frame = csv_safe(pd.DataFrame(rows, columns=header, dtype=object))
+    return ("\ufeff" + frame.to_csv(index=False)).encode("utf-8")
+
+
+def _with_csv_links(nb: Any, *, stem: str, lang: str) -> Any:
+    """A copy of ``nb`` whose every perfkit table is followed by a CSV download link."""
+    nb = copy.deepcopy(nb)
+    n = 0
+    words = html.escape(text("download_csv", lang=lang))
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            page = out.get("data", {}).get("text/html")
+            if not isinstance(page, str) or "perfkit-table" not in page:
+                continue
+            pieces: list[str] = []
+            last = 0
+            for m in _TABLE_RE.finditer(page):
+                data = _table_csv(m.group(0))
+                pieces.append(page[last : m.end()])
+                last = m.end()
+                if data is None:
+                    continue
+                n += 1
+                name = f"{stem}_table{n:02d}.csv"
+                uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
+                pieces.append(
+                    f'\n<p class="perfkit-csv"><a download="{html.escape(name)}" '
+                    f'href="{uri}">{words}</a> ({html.escape(name)})</p>'
+                )
+            pieces.append(page[last:])
+            out["data"]["text/html"] = "".join(pieces)
+    return nb
 
 
 def export_html(
@@ -208,14 +360,16 @@ def export_html(
     """Write an executed notebook as a self-contained HTML report.
 
     Code cells are hidden (only their outputs show), charts are embedded as
-    ``data:image/png;base64`` images, and the page refers to nothing outside: no
-    require.js, MathJax or Mermaid from a CDN, and the template's CSS comments (which cite
-    web pages) are dropped.
+    ``data:image/png;base64`` images, every perfkit table is followed by a link that
+    downloads it as CSV (embedded as a ``data:text/csv`` URI; text that a spreadsheet would
+    run as a formula is quoted by :func:`perfkit.export.csv_safe`), and the page refers to
+    nothing outside: no require.js, MathJax or Mermaid from a CDN, and the template's CSS
+    comments (which cite web pages) are dropped.
 
     Parameters
     ----------
     nb : NotebookNode
-        The executed notebook.
+        The executed notebook (not changed).
     path : str or Path
         The ``.html`` file to write (atomically).
     lang : {"en", "zh"}
@@ -229,68 +383,192 @@ def export_html(
     -------
     Path
     """
-    import jinja2
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
     check_lang(lang)
-    remove = set(REMOVE_ALWAYS) | (set() if lang == "en" else set(REMOVE_UNLESS_EN))
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[jinja2.DictLoader({"perfkit_report.html.j2": _HTML_TEMPLATE})],
-        template_file="perfkit_report.html.j2",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        require_js_url="",
-        mathjax_url="",
-        jquery_url="",
-        language_code="zh-Hans" if lang == "zh" else "en",
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags=remove, enabled=True), enabled=True
-    )
-    resources = {"metadata": {"name": title or Path(path).stem}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = _STYLE_RE.sub(lambda m: _CSS_COMMENT_RE.sub("", m.group(0)), body)
     path = Path(path)
+    exporter, lock = _exporter(lang)
+    resources = {"metadata": {"name": title or path.stem}}
+    page_nb = _with_csv_links(nb, stem=path.stem, lang=lang)
+    with lock:
+        body, _ = exporter.from_notebook_node(page_nb, resources=resources)
+    body = _STYLE_RE.sub(lambda m: _CSS_COMMENT_RE.sub("", m.group(0)), body)
     with atomic_path(path, mode=mode) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return path
 
 
-@contextmanager
-def _stderr_to(path: Path) -> Iterator[None]:
-    """Send this process's standard error (and so its kernel's) to a file for a while."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(path, "ab") as log:
-        os.dup2(log.fileno(), 2)
+#: Run between two reports in one kernel: their variables, figures and prompt numbers go.
+_RESET_CODE = (
+    "import matplotlib.pyplot as _perfkit_plt\n"
+    "_perfkit_plt.close('all')\n"
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "get_ipython().execution_count = 1\n"
+)
+
+
+class _Kernel:
+    """One kernel that runs several report notebooks, one after another.
+
+    Started on first use in ``cwd``, its standard error going to a private temporary file
+    (each role's part of it is kept as ``<role>.log`` when the role fails); reset between
+    two notebooks; started again if it died; shut down by :meth:`close`.
+    """
+
+    def __init__(self, cwd: str) -> None:
+        import tempfile
+
+        self.cwd = cwd
+        self._dir = Path(tempfile.mkdtemp(prefix=".perfkit-kernel-"))
+        self.log_path = self._dir / "kernel.log"
+        self.km: Any = None
+        self._log: Any = None
+
+    def manager(self) -> Any:
+        """The kernel manager, with a live kernel (started now if needed)."""
+        from jupyter_client.manager import KernelManager
+
+        if self.km is not None and self.km.is_alive():
+            return self.km
+        self._stop()
+        if self._log is None:
+            self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed by close()
+        km = KernelManager(kernel_name=KERNEL_NAME)
+        km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"  # what nbclient drives
+        km.start_kernel(cwd=self.cwd, stderr=self._log)
+        self.km = km
+        return km
+
+    def run(self, code: str) -> None:
+        """Run ``code`` in the kernel without a prompt number; a kernel that fails is stopped."""
+        from jupyter_client.blocking import BlockingKernelClient
+
+        km = self.manager()
+        info = km.get_connection_info(session=True)  # the session signs the messages
+        kc = BlockingKernelClient(**info, connection_file=km.connection_file, parent=km)
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(
+                code, store_history=False, timeout=120, output_hook=lambda msg: None
+            )
+            if reply.get("content", {}).get("status") != "ok":
+                self._stop()
+        except Exception:  # a kernel that cannot run it is started afresh when next needed
+            self._stop()
+        finally:
+            kc.stop_channels()
+
+    def reset(self) -> None:
+        """Forget the last notebook's variables and figures (nothing if the kernel is dead)."""
+        if self.km is not None and self.km.is_alive():
+            self.run(_RESET_CODE)
+
+    def log_offset(self) -> int:
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log_since(self, offset: int) -> bytes:
+        if self._log is not None:
+            self._log.flush()
+        try:
+            with open(self.log_path, "rb") as fh:
+                fh.seek(offset)
+                return fh.read()
+        except OSError:
+            return b""
+
+    def _stop(self) -> None:
+        if self.km is None:
+            return
+        try:
+            self.km.shutdown_kernel(now=True)
+        except Exception:  # already gone
+            pass
+        self.km = None
+
+    def close(self) -> None:
+        self._stop()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        self.log_path.unlink(missing_ok=True)
+        try:
+            self._dir.rmdir()
+        except OSError:
+            pass
+
+
+#: Kernels a pool worker started and warmed before its first share arrived.
+_WARM: list[_Kernel] = []
+
+#: What a warm kernel runs while the batch checks the data: the report's imports and the data.
+_WARM_CODE = """import perfkit
+from perfkit import display, plotting, summary
+import perfkit.evaluation
+try:
+    import perfkit.diagnostics
+except Exception:
+    pass
+_perfkit_warm = display.load_data({data_dir!r})
+del _perfkit_warm
+"""
+
+
+def _warm_worker(cwd: str, data_dir: str) -> None:
+    """Pool initializer: start a kernel in the notebook's folder, import what a report needs
+    and read the data set, while the batch is still checking it."""
     try:
-        yield
+        kernel = _Kernel(cwd)
+        kernel.run(_WARM_CODE.format(data_dir=data_dir))
+    except Exception:  # no warm kernel: the share starts its own
+        return
+    _WARM.append(kernel)
+    multiprocessing.util.Finalize(None, kernel.close, exitpriority=10)
+
+
+def _noop() -> None:
+    """A task that makes the pool start a worker (and so warm its kernel)."""
+
+
+def _run_chunk(jobs: tuple[_Job, ...]) -> list[_Outcome]:
+    """Run some roles' notebooks one after another in one kernel (a worker's share)."""
+    if not jobs:
+        return []
+    warm = [k for k in _WARM if k.cwd == jobs[0].cwd]
+    kernel = warm[0] if warm else _Kernel(jobs[0].cwd)
+    if warm:
+        _WARM.remove(kernel)
+    try:
+        return [_run_role(job, kernel) for job in jobs]
     finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
+        kernel.close()
 
 
-def _run_role(job: _Job) -> _Outcome:
+def _run_role(job: _Job, kernel: _Kernel) -> _Outcome:
     """Run one role's notebook and export it; any error becomes the role's failure.
 
-    The kernel's own messages go to ``<role>.log``, kept beside the notebook only when the
-    role fails.
+    The kernel's own messages while it runs are kept as ``<role>.log`` beside the notebook
+    only when the role fails. A marker file tells the batch the role is done (progress).
     """
-    log = Path(job.out_dir) / f"{job.role}.log"
     start = time.perf_counter()
-    with _stderr_to(log):
-        outcome = _execute_role(job)
-    if outcome.failure is None:
-        log.unlink(missing_ok=True)
+    offset = kernel.log_offset()
+    try:
+        outcome = _execute_role(job, kernel)
+    finally:
+        kernel.reset()
+    if outcome.failure is not None:
+        log = Path(job.out_dir) / f"{job.role}.log"
+        with atomic_path(log, mode=PRIVATE_MODE) as tmp:
+            tmp.write_bytes(kernel.log_since(offset))
+    (Path(job.out_dir) / f"{_DONE_PREFIX}{job.role}").touch()
     return dataclasses.replace(outcome, seconds=time.perf_counter() - start)
 
 
-def _execute_role(job: _Job) -> _Outcome:
+_DONE_PREFIX = ".perfkit-done-"
+
+
+def _execute_role(job: _Job, kernel: _Kernel) -> _Outcome:
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -298,16 +576,17 @@ def _execute_role(job: _Job) -> _Outcome:
     out_nb = Path(job.out_dir) / f"{job.role}.ipynb"
     failure = None
     try:
+        km = kernel.manager()
         pm.execute_notebook(
             job.notebook,
             str(out_nb),
             parameters=job.parameters,
             kernel_name=KERNEL_NAME,
             language="python",
-            cwd=job.cwd,
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            km=km,  # the chunk's kernel, already in the notebook's folder (no chdir here)
         )
     except PapermillExecutionError as exc:
         failure = RoleFailure(
@@ -348,30 +627,265 @@ def _first_line(message: str, limit: int = 500) -> str:
     return msg if len(msg) <= limit else msg[: limit - 1] + "…"
 
 
-def _pool(jobs: int) -> Executor:
+def _pool(jobs: int, *, warm: tuple[str, str] | None = None) -> ProcessPoolExecutor:
+    """The local worker pool; with ``warm`` (notebook folder, data folder) each worker starts
+    and warms a kernel as soon as it starts (:func:`_warm_worker`)."""
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    if warm is None:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_warm_worker, initargs=warm
+    )
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (its warm kernels stop when their worker goes)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.terminate()
+
+
+def _chunks(jobs: list[_Job], n: int, size: Mapping[str, int]) -> list[tuple[_Job, ...]]:
+    """``jobs`` in ``n`` shares of about equal work, the biggest roles spread first.
+
+    A report costs a fixed part (charts, export) plus a part that grows with its people,
+    so each role goes to the share with the least work so far (largest first); each share
+    runs its biggest role first.
+    """
+    n = max(1, min(n, len(jobs)))
+    shares: list[list[_Job]] = [[] for _ in range(n)]
+    load = [0.0] * n
+    for job in sorted(jobs, key=lambda j: (-int(size.get(j.role, 0)), j.role)):
+        k = min(range(n), key=lambda i: (load[i], i))
+        shares[k].append(job)
+        load[k] += 25.0 + float(size.get(job.role, 0))
+    return [tuple(s) for s in shares if s]
+
+
+# -- the index page -------------------------------------------------------------------------
+
+
+def _most_severe_findings(
+    dataset: Any, plans: Mapping[str, Plan], label: str
+) -> dict[str, dict[str, Any]]:
+    """Each role's most severe plan-health finding, as its report computes them.
+
+    Empty when :mod:`perfkit.diagnostics` is not installed; a role whose check fails has
+    none. The evaluation is the report's own (the four periods ending with ``label``), so
+    the index and the report's plan-health section agree.
+    """
+    if importlib.util.find_spec(f"{__package__}.diagnostics") is None:
+        return {}
+    try:
+        from . import diagnostics
+    except Exception:  # a diagnostics package that cannot be imported shows nothing
+        return {}
+    plan_health = getattr(diagnostics, "plan_health", None)
+    most_severe = getattr(diagnostics, "most_severe", None)
+    if plan_health is None or most_severe is None:
+        return {}
+    from .evaluation import evaluate
+    from .summary import last_periods
+
+    periods = last_periods(label, n=4, months=dataset.months)
+    found: dict[str, dict[str, Any]] = {}
+    for role, plan in plans.items():
+        try:
+            ev = evaluate(dataset, {role: plan}, periods, roles=[role])
+            top = most_severe(plan_health(ev, plan=plan))
+        except Exception:  # nobody in the role, a check that fails: no finding shown
+            continue
+        if top is None:
+            continue
+        row = top.to_dict() if hasattr(top, "to_dict") else dict(top)
+        found[role] = {
+            "kind": str(row.get("kind", "")),
+            "severity": str(row.get("severity", "")),
+            "subject": str(row.get("subject", "")),
+        }
+    return found
+
+
+def _finding_text(found: Mapping[str, Any] | None, lang: str) -> str:
+    if not found:
+        return ""
+    labels = {}
+    try:
+        from .diagnostics import KIND_LABELS
+
+        labels = dict(KIND_LABELS)
+    except Exception:
+        pass
+    kind = found.get("kind", "")
+    words = labels.get(kind, (kind, kind))[1 if lang == "zh" else 0]
+    sev_key = f"severity_{found.get('severity', '')}"
+    sev = text(sev_key, lang=lang) if sev_key in TEXT else str(found.get("severity", ""))
+    subject = str(found.get("subject", ""))
+    if len(subject) > 30:
+        subject = subject[:29] + "…"
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    return (
+        f"{sev}{colon(lang)}{words}{open_}{subject}{close}"
+        if subject
+        else f"{sev}{colon(lang)}{words}"
+    )
+
+
+def _signed(value: float, column: str, lang: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    return format_value(column, value, lang=lang)
+
+
+_INDEX_CSS = """
+  body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; margin: 2em auto;
+    max-width: 96em; padding: 0 1em; color: #1a1a1a; font-size: 14px; }
+  table.overview td:first-child { white-space: nowrap; }
+  table.overview td:nth-child(n+2):nth-child(-n+6) { text-align: right; white-space: nowrap;
+    font-variant-numeric: tabular-nums; }
+  table.overview td.finding { font-size: 12px; min-width: 14em; max-width: 20em; }
+  table.overview th { max-width: 9em; }
+  th { word-break: keep-all; }
+  table { border-collapse: collapse; margin: 0.6em 0 1.2em; }
+  th, td { padding: 4px 9px; text-align: left; border-bottom: 1px solid #ddd;
+    vertical-align: top; }
+  th { background: #f3f5f8; vertical-align: bottom; }
+  th.num { text-align: right; }
+  td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+  td.nowrap { white-space: nowrap; }
+  tr.total td { font-weight: 600; border-top: 2px solid #888; }
+  .flag { color: #a33b00; white-space: nowrap; }
+  .muted { color: #666; }
+  dl { display: grid; grid-template-columns: max-content auto; gap: 0.3em 1em; }
+  dt { font-weight: 600; }
+  dd { margin: 0; }
+  li code { white-space: pre-wrap; }
+"""
 
 
 def _index_html(
-    period: str, reports: list[RoleReport], failures: list[RoleFailure], *, lang: str
+    period: str,
+    reports: list[RoleReport],
+    failures: list[RoleFailure],
+    *,
+    lang: str,
+    reconciliation: pd.DataFrame | None = None,
+    findings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
+    """The index page: an overview of the batch (every text escaped)."""
+    from .summary import overview
+
     esc = html.escape
+    findings = findings or {}
     heading_ = f"{text('reports_index', lang=lang)} · {text('period_word', lang=lang)} {period}"
-    head_cells = ["role", "headcount", "mean_composite", "share_at_target", "rating_spread"]
+    table = overview([r.headline for r in reports])
+    show_finding = bool(findings)
+    cols: list[tuple[str, str]] = [
+        ("role", ""),
+        ("headcount", "num"),
+        ("mean_composite", "num"),
+        ("change_composite", "num"),
+        ("share_at_target", "num"),
+        ("change_share", "num"),
+        ("rating_spread", "nowrap"),
+        ("flagged", ""),
+    ]
+    if show_finding:
+        cols.append(("finding", ""))
+    header = "".join(
+        f'<th class="{c}">{esc(text(k, lang=lang))}</th>'
+        if c
+        else f"<th>{esc(text(k, lang=lang))}</th>"
+        for k, c in cols
+    )
+    links = {r.role: r.html.name for r in reports}
     rows = []
-    for rep in reports:
-        h = rep.headline
-        name = h["name_zh"] if lang == "zh" else h["name"]
+    for row in table.itertuples(index=False):
+        total = row.role == "total"
+        if total:
+            name_cell = esc(text("total", lang=lang))
+        else:
+            name = row.name_zh if lang == "zh" else row.name
+            name_cell = f'<a href="{esc(links[row.role])}">{esc(name)}</a>'
+        flagged = "<br>".join(
+            '<span class="flag">'
+            + esc(
+                text("vs_guideline", lang=lang).format(
+                    band=band, share=f"{share:.0%}", guide=f"{guide:.0%}"
+                )
+            )
+            + "</span>"
+            for band, share, guide in row.flagged
+        )
         cells = [
-            f'<a href="{esc(rep.html.name)}">{esc(name)}</a>',
-            esc(str(h["headcount"])),
-            esc(format_value("mean_composite", h["mean_composite"])),
-            esc(format_value("share_at_target", h["share_at_target"])),
-            esc(rating_spread(h["bands"])),
+            f"<td>{name_cell}</td>",
+            f"<td>{esc(str(row.headcount))}</td>",
+            f"<td>{esc(format_value('mean_composite', row.mean_composite))}</td>",
+            f"<td>{esc(_signed(row.change_composite, 'change_composite', lang))}</td>",
+            f"<td>{esc(format_value('share_at_target', row.share_at_target))}</td>",
+            f"<td>{esc(_signed(row.change_share, 'change_share', lang))}</td>",
+            f'<td class="nowrap">{esc(rating_spread(row.bands))}</td>',
+            f"<td>{flagged}</td>",
         ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        if show_finding:
+            words = "" if total else _finding_text(findings.get(row.role), lang)
+            link = (
+                f'<a href="{esc(links[row.role])}">{esc(words)}</a>' if words and not total else ""
+            )
+            cells.append(f'<td class="finding">{link}</td>')
+        rows.append(f'<tr class="{"total" if total else "role"}">' + "".join(cells) + "</tr>")
+
+    terms = [
+        ("composite", "term_composite"),
+        ("share_at_target", "term_share_at_target"),
+        ("rating_spread", "term_rating_spread"),
+        ("flagged", "term_flagged"),
+        ("change", "term_change"),
+    ]
+    if show_finding:
+        terms.append(("finding", "term_finding"))
+    glossary = "\n".join(
+        f"<dt>{esc(text(t, lang=lang))}</dt><dd>{esc(text(d, lang=lang))}</dd>" for t, d in terms
+    )
+    quality = []
+    for rep in reports:
+        counts = rep.headline.get("quality")
+        if counts and any(counts.values()):
+            name = rep.headline.get("name_zh" if lang == "zh" else "name", rep.role)
+            quality.append(
+                f"<li>{esc(str(name))}{esc(colon(lang))}{esc(quality_line(counts, lang=lang))}</li>"
+            )
+    quality_block = (
+        f"<h2>{esc(text('quality', lang=lang))}</h2>\n<ul>\n" + "\n".join(quality) + "\n</ul>\n"
+        if quality
+        else ""
+    )
+    rec_block = ""
+    if reconciliation is not None and len(reconciliation):
+        names = {
+            r.role: r.headline.get("name_zh" if lang == "zh" else "name", r.role) for r in reports
+        }
+        rec_rows = []
+        for item, role, people in reconciliation.itertuples(index=False):
+            words = text(f"rec_{item}", lang=lang)
+            if role:
+                words += f"{colon(lang)}{names.get(role, role)}"
+            indent = "" if item in ("in_file", "evaluated") else "&nbsp;&nbsp;– "
+            cls = ' class="total"' if item == "evaluated" else ""
+            rec_rows.append(
+                f'<tr{cls}><td>{indent}{esc(words)}</td><td class="num">{esc(str(people))}</td></tr>'
+            )
+        rec_block = (
+            f"<h2>{esc(text('reconciliation', lang=lang))}</h2>\n"
+            f'<p class="muted">{esc(text("about_reconciliation", lang=lang))}</p>\n'
+            f'<table class="reconciliation">\n<thead><tr><th></th><th class="num">'
+            f"{esc(text('people', lang=lang))}</th></tr></thead>\n<tbody>\n"
+            + "\n".join(rec_rows)
+            + "\n</tbody>\n</table>\n"
+        )
     fail_items = []
     for f in failures:
         link = f' (<a href="{esc(f.notebook)}">{esc(f.notebook)}</a>)' if f.notebook else ""
@@ -381,39 +895,47 @@ def _index_html(
         if failures
         else ""
     )
-    header = "".join(f"<th>{esc(text(k, lang=lang))}</th>" for k in head_cells)
     return f"""<!DOCTYPE html>
 <html lang="{"zh-Hans" if lang == "zh" else "en"}">
 <head>
 <meta charset="utf-8">
 <title>{esc(heading_)}</title>
-<style>
-  body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; }}
-  table {{ border-collapse: collapse; }}
-  th, td {{ padding: 4px 12px; text-align: left; border-bottom: 1px solid #ddd; }}
-  th {{ background: #f3f5f8; }}
-  li code {{ white-space: pre-wrap; }}
-</style>
+<style>{_INDEX_CSS}</style>
 </head>
 <body>
 <h1>{esc(heading_)}</h1>
-<table>
+<p class="muted">{esc(text("index_intro", lang=lang))}</p>
+<table class="overview">
 <thead><tr>{header}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
-{fail_block}</body>
+<h2>{esc(text("glossary", lang=lang))}</h2>
+<dl>
+{glossary}
+</dl>
+{rec_block}{quality_block}{fail_block}</body>
 </html>
 """
 
 
 def _write_index(
-    folder: Path, period: str, reports: list[RoleReport], failures: list[RoleFailure], *, lang: str
+    folder: Path,
+    period: str,
+    reports: list[RoleReport],
+    failures: list[RoleFailure],
+    *,
+    lang: str,
+    reconciliation: pd.DataFrame | None = None,
+    findings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Path:
     path = folder / "index.html"
+    page = _index_html(
+        period, reports, failures, lang=lang, reconciliation=reconciliation, findings=findings
+    )
     with atomic_path(path, mode=PRIVATE_MODE) as tmp:
-        tmp.write_text(_index_html(period, reports, failures, lang=lang), encoding="utf-8")
+        tmp.write_text(page, encoding="utf-8")
     return path
 
 
@@ -455,12 +977,14 @@ def run_reports(
     progress: bool = True,
     notebook: str | Path | None = None,
     mode: str | int | None = None,
+    executor: Executor | None = None,
 ) -> BatchResult:
     """Run the role report notebook for each role and write HTML reports with an index.
 
     ``"latest"`` is resolved once, from the data's months and the plans' period kind, so
-    every report covers the same period. Each role's notebook runs under papermill in a
-    worker process (``jobs`` at a time) with absolute paths as parameters. Everything is
+    every report covers the same period. The roles are split into ``jobs`` shares of about
+    equal work; each share runs its roles' notebooks under papermill one after another in
+    one kernel (reset between reports), with absolute paths as parameters. Everything is
     written into a temporary folder that replaces ``<output_dir>/<period>`` only at the
     end: an interrupted run leaves the previous reports as they were. A role that fails is
     listed in the index and in :attr:`BatchResult.failures` while the others are published.
@@ -476,7 +1000,9 @@ def run_reports(
     plans_dir : str or Path
         Folder of ``<role>.yaml`` plans.
     jobs : int
-        Worker processes (1 runs the notebooks one after another in this process).
+        Shares run at the same time, each in one kernel: worker processes of the local pool
+        (1 runs the notebooks one after another in this process), or tasks given to
+        ``executor``.
     lang : {"en", "zh"}
         Report language.
     show_pay : bool
@@ -484,12 +1010,17 @@ def run_reports(
     output_dir : str or Path
         Reports folder; this run writes ``<output_dir>/<period>/``.
     progress : bool
-        Show a tqdm progress bar on stderr.
+        Show a tqdm progress bar on stderr (one step per report).
     notebook : str or Path, optional
         The notebook to run; ``notebooks/role_report.ipynb`` by default.
     mode : str or int, optional
         Mode of the files published, e.g. ``0o640`` (folders get ``x`` where they can be
         read); by default ``$PERFKIT_OUTPUT_MODE``, else ``0600`` (folders ``0700``).
+    executor : concurrent.futures.Executor, optional
+        Where the shares run: any executor, e.g. a ``ThreadPoolExecutor``, a
+        ``ProcessPoolExecutor`` or a ``dask.distributed`` client's ``get_executor()``
+        (its workers must see ``output_dir`` and the data). It is left running. By default
+        a local process pool of ``jobs`` workers, shut down at the end.
 
     Returns
     -------
@@ -510,6 +1041,7 @@ def run_reports(
     from tqdm.auto import tqdm
 
     from .evaluation import resolve_periods
+    from .summary import headcount_reconciliation
     from .validation import load_checked
 
     check_lang(lang)
@@ -529,11 +1061,24 @@ def run_reports(
             f"the plans use different period kinds ({', '.join(kinds)}); report on them in "
             "separate runs with --roles"
         )
-    # the checks of perfkit validate; a role whose plan is broken fails on its own
-    dataset, _ = load_checked(data_dir, plans_dir=plans_dir, broken_plans=True)
-    label = resolve_periods(period, dataset=dataset, plans=plans)[-1].label
+    # the local pool starts now: its workers warm a kernel each while the data are checked
+    workers = min(jobs, len(plans))
+    warm_pool = None
+    if executor is None and workers > 1:
+        warm_pool = _pool(workers, warm=(str(nb_path.parent), str(data_dir)))
+        for _ in range(workers):
+            warm_pool.submit(_noop)
+    try:
+        # the checks of perfkit validate; a role whose plan is broken fails on its own
+        dataset, _ = load_checked(data_dir, plans_dir=plans_dir, broken_plans=True)
+        label = resolve_periods(period, dataset=dataset, plans=plans)[-1].label
+    except BaseException:
+        if warm_pool is not None:
+            _abandon(warm_pool)
+        raise
     output_dir = Path(output_dir)
     folder = output_dir / label
+    size = dataset.employees["role"].astype(str).value_counts().to_dict()
 
     jobs_list = [
         _Job(
@@ -555,59 +1100,111 @@ def run_reports(
         for role in plans
     ]
     outcomes: dict[str, _Outcome] = {}
-    with atomic_dir(folder, mode=file_mode) as tmp:
-        jobs_list = [_with_out_dir(j, tmp) for j in jobs_list]
-        bar = tqdm(
-            total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
-        )
-        try:
-            if jobs == 1 or len(jobs_list) <= 1:
-                for job in jobs_list:
-                    outcomes[job.role] = _run_role(job)
-                    bar.update()
-            else:
-                with _pool(min(jobs, len(jobs_list))) as pool:
-                    # the biggest roles first, so that no long report is left running alone
-                    size = dataset.employees["role"].astype(str).value_counts()
-                    biggest = sorted(jobs_list, key=lambda j: -int(size.get(j.role, 0)))
-                    futures = {pool.submit(_run_role, job): job.role for job in biggest}
-                    for fut in as_completed(futures):
-                        role = futures[fut]
-                        try:
-                            outcomes[role] = fut.result()
-                        except Exception as exc:  # a worker process that died
-                            outcomes[role] = _Outcome(
-                                role,
-                                failure=RoleFailure(
-                                    role, None, type(exc).__name__, _first_line(str(exc))
-                                ),
-                            )
-                        bar.update()
-        finally:
-            bar.close()
-
-        reports: list[RoleReport] = []
-        for job in jobs_list:  # in role order, whatever order they finished in
-            out = outcomes[job.role]
-            if out.failure is not None:
-                failures.append(out.failure)
-            else:
-                reports.append(
-                    RoleReport(
-                        job.role,
-                        folder / f"{job.role}.html",
-                        folder / f"{job.role}.ipynb",
-                        out.headline or {},
-                        out.seconds,
-                    )
-                )
-        failures.sort(key=lambda f: f.role)
-        if not reports:
-            raise ReportError(
-                f"no role report could be made for {label}; {folder} was left as it was:\n"
-                + "\n".join(f"  - {f}" for f in failures)
+    findings: dict[str, dict[str, Any]] = {}
+    try:
+        with atomic_dir(folder, mode=file_mode) as tmp:
+            jobs_list = [_with_out_dir(j, tmp.resolve()) for j in jobs_list]
+            bar = tqdm(
+                total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
             )
-        _write_index(tmp, label, reports, failures, lang=lang)
+            shares = _chunks(jobs_list, jobs, size)
+            try:
+                if executor is None and warm_pool is None:
+                    for share in shares:
+                        for out in _run_chunk(share):
+                            outcomes[out.role] = out
+                            bar.update()
+                    findings = _most_severe_findings(dataset, plans, label)
+                else:
+                    own = executor is None
+                    pool = warm_pool if own else executor
+                    assert pool is not None
+                    try:
+                        futures: dict[Future[list[_Outcome]], tuple[_Job, ...]] = {
+                            pool.submit(_run_chunk, share): share for share in shares
+                        }
+                        # the index's findings are worked out here while the notebooks run
+                        findings = _most_severe_findings(dataset, plans, label)
+                        pending = set(futures)
+                        while pending:
+                            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                            finished = len(list(tmp.glob(f"{_DONE_PREFIX}*")))
+                            if finished != bar.n:
+                                bar.n = finished
+                                bar.refresh()
+                            for fut in done:
+                                try:
+                                    for out in fut.result():
+                                        outcomes[out.role] = out
+                                except Exception as exc:  # a worker process that died
+                                    for job in futures[fut]:
+                                        outcomes.setdefault(
+                                            job.role,
+                                            _Outcome(
+                                                job.role,
+                                                failure=RoleFailure(
+                                                    job.role,
+                                                    None,
+                                                    type(exc).__name__,
+                                                    _first_line(str(exc)),
+                                                ),
+                                            ),
+                                        )
+                    except BaseException:
+                        if own and warm_pool is not None:
+                            _abandon(warm_pool)  # Ctrl-C: stop the workers and their kernels now
+                            warm_pool = None
+                        raise
+                    finally:
+                        if own and warm_pool is not None:
+                            warm_pool.shutdown(wait=True, cancel_futures=True)
+                bar.n = len(jobs_list)
+                bar.refresh()
+            finally:
+                bar.close()
+                for marker in tmp.glob(f"{_DONE_PREFIX}*"):
+                    marker.unlink(missing_ok=True)
+
+            reports: list[RoleReport] = []
+            for job in jobs_list:  # in role order, whatever order they finished in
+                out = outcomes[job.role]
+                if out.failure is not None:
+                    failures.append(out.failure)
+                else:
+                    reports.append(
+                        RoleReport(
+                            job.role,
+                            folder / f"{job.role}.html",
+                            folder / f"{job.role}.ipynb",
+                            out.headline or {},
+                            out.seconds,
+                        )
+                    )
+            failures.sort(key=lambda f: f.role)
+            if not reports:
+                raise ReportError(
+                    f"no role report could be made for {label}; {folder} was left as it was:\n"
+                    + "\n".join(f"  - {f}" for f in failures)
+                )
+            reported = {r.role: int(r.headline.get("headcount", 0)) for r in reports}
+            try:
+                reconciliation = headcount_reconciliation(
+                    dataset.employees, period=label, plans=plan_files(plans_dir), reported=reported
+                )
+            except Exception:  # an index without the reconciliation rather than no reports
+                reconciliation = None
+            _write_index(
+                tmp,
+                label,
+                reports,
+                failures,
+                lang=lang,
+                reconciliation=reconciliation,
+                findings={r: f for r, f in findings.items() if r in reported},
+            )
+    finally:
+        if warm_pool is not None:  # e.g. the folder could not be written
+            warm_pool.shutdown(wait=False, cancel_futures=True)
     return BatchResult(
         period=label,
         folder=folder,

@@ -91,7 +91,7 @@ def test_format_table_does_not_mutate_its_input():
     frame = pd.DataFrame({"team": ["T1"], "share": [0.25], "difference": [-0.05]})
     before = frame.copy()
     out = display.format_table(frame)
-    assert out.iloc[0].tolist() == ["T1", "25.0%", "-5.0%"]
+    assert out.iloc[0].tolist() == ["T1", "25.0%", "-5.0 pp"]  # points, not a share
     pd.testing.assert_frame_equal(frame, before)
 
 
@@ -136,14 +136,16 @@ def test_template_bands_show_their_chinese_wording(plans_dir):
 
 
 def test_format_value_and_rating_spread():
-    assert display.format_value("difference", 0.125) == "+12.5%"
+    assert display.format_value("difference", 0.125) == "+12.5 pp"
+    assert display.format_value("difference", 0.125, lang="zh") == "+12.5 个百分点"
     assert display.format_value("share", 0.125) == "12.5%"
     assert display.format_value("composite", 0.958333) == "0.95"
     assert display.format_value("payout_amount", 1234567.891) == "1,234,567.89"
     assert display.format_value("team", "T1") == "T1"
     for missing in (None, math.nan, pd.NA):
         assert display.format_value("share", missing) == "–"
-    assert display.rating_spread([["S", 1], ["A", 4], ["B", 9]]) == "S 1 · A 4 · B 9"
+    # a band and its count never wrap apart (no-break spaces)
+    assert display.rating_spread([["S", 1], ["A", 4], ["B", 9]]) == "S\u00a01 · A\u00a04 · B\u00a09"
 
 
 def test_headline_record():
@@ -172,6 +174,18 @@ def test_headline_record():
         "mean_composite": 0.958333,
         "share_at_target": 0.5,
         "bands": [["A", 2], ["B", 4]],
+        "scored": 6,
+        "composite_sum": 5.75,
+        "guideline": [[b.band, b.guideline_share] for b in plan.rating_bands],
+        "previous": {
+            "period": "2026Q2",
+            "headcount": 4,
+            "scored": 4,
+            "mean_composite": 1.0,
+            "share_at_target": 0.25,
+            "composite_sum": 4.0,
+        },
+        "quality": None,
     }
 
 

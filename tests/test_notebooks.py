@@ -6,6 +6,7 @@ pytest-xdist (``pytest -n 2``).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -24,7 +25,11 @@ from perfkit.periods import resolve_period
 
 NOTEBOOKS = ROOT / "notebooks"
 ALL = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-PAY_WORDS = re.compile(r"payout|bonus|\bCNY\b|¥|实发|奖金", re.I)
+# no pay figure or section without show_pay (the plan's payout curve, in shares of the
+# target bonus, is explained in every report)
+PAY_WORDS = re.compile(
+    r"\bCNY\b|¥|实发|payout summary|奖金发放汇总|payout_amount|target_bonus", re.I
+)
 
 
 def _run(name: str, out: Path, **parameters) -> nbformat.NotebookNode:
@@ -146,9 +151,11 @@ def test_role_report_defaults_match_the_summary_and_show_no_pay(tmp_path):
     text = _output_text(nb)
     assert not PAY_WORDS.search(text), PAY_WORDS.search(text)
     assert not re.search(r"\d[\d,]*\.\d\d\s*(CNY|元)", text)
-    assert "Plan-health" not in text  # no perfkit.diagnostics yet: no section, no placeholder
+    has_diagnostics = importlib.util.find_spec("perfkit.diagnostics") is not None
+    assert ("Plan-health findings" in text) == has_diagnostics  # no module: no section
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert images == 5
+    # payout curve, ratings, distribution, team comparison, composite trend, metric trend
+    assert images == 6
 
     # nbval re-runs the stored notebook and compares the checked headline cell: the same
     result = subprocess.run(
@@ -185,6 +192,21 @@ def test_role_report_other_role_period_in_chinese_with_pay(tmp_path):
     assert "优秀" in text and "待改进" in text and "不达标" in text
     assert "超出预期" not in text and "部分符合" not in text
     assert "Headline figures" not in text
+    # every explanation is there in Chinese, none in English, and titles use "：" and "，"
+    from perfkit.reports import export_html
+    from perfkit.wording import TEXT
+
+    page = export_html(nb, tmp_path / "zh.html", lang="zh").read_text(encoding="utf-8")
+    for key in ("about_reading", "about_headline", "about_plan", "about_achievement",
+                "about_quality", "about_movement", "about_payout"):  # fmt: skip
+        assert TEXT[key]["zh"] in page.replace("&quot;", '"'), key
+        assert TEXT[key]["en"][:40] not in page, key
+    assert "综合得分是个人各指标得分的加权平均" in page  # the composite, explained
+    assert "<h1>活动策划：岗位绩效报告 · 考核期 2026Q2</h1>" in page
+    assert "个百分点" in page and "下载 CSV" in page
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    # one team: no comparison charts; with pay: payout against composite and against budget
+    assert images == 7
 
 
 def test_role_report_unknown_team_fails_with_the_known_teams(tmp_path):
@@ -194,8 +216,17 @@ def test_role_report_unknown_team_fails_with_the_known_teams(tmp_path):
     assert "T2-digital-east" in info.value.evalue
 
 
-def test_explore_runs_and_exports(tmp_path):
-    nb = _run("explore.ipynb", tmp_path / "explore.ipynb", output_dir=str(tmp_path / "xl"))
+def test_explore_runs_from_the_repository_root_and_exports(tmp_path):
+    # papermill run from the repository root: the notebook's relative defaults still work
+    pm.execute_notebook(
+        NOTEBOOKS / "explore.ipynb",
+        tmp_path / "explore.ipynb",
+        parameters={"output_dir": str(tmp_path / "xl")},
+        kernel_name="python3",
+        cwd=ROOT,
+        progress_bar=False,
+    )
+    nb = nbformat.read(tmp_path / "explore.ipynb", as_version=4)
     book = tmp_path / "xl" / "evaluation_2026Q3.xlsx"
     assert book.is_file()
     import openpyxl

@@ -122,7 +122,9 @@ def test_heatmap_one_row_per_person_in_plan_metric_order(results, scores, plan):
     matrix = summary.achievement_matrix(scores, plan=plan, results=results)
     ax = plotting.achievement_heatmap(matrix, plan=plan)
     assert _texts(ax) == ("Achievement per person and metric, 2026Q3", "Metric", "Person")
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Ann", "Cai", "Bo", "Dee"]
+    # grouped by team (T1: Ann, Bo; T2: Cai, Dee), each label with the composite cut
+    labels = ["Ann  1.20", "Bo  0.90", "Cai  1.00", "Dee  0.70"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == labels
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Metric m1", "Metric m2"]
     values = ax.collections[0].get_array()
     assert values.count() == 7  # eight cells, one without a value
@@ -136,7 +138,7 @@ def test_heatmap_uses_ids_when_names_repeat(results, scores, plan):
     same = results.assign(name="Li")
     matrix = summary.achievement_matrix(scores, plan=plan, results=same)
     ax = plotting.achievement_heatmap(matrix, plan=plan)
-    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Li (E1)"
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Li (E1)  1.20"
 
 
 def test_team_comparison_and_trend_labels(results, plan):
@@ -148,7 +150,7 @@ def test_team_comparison_and_trend_labels(results, plan):
         "Team",
     )
     assert [round(p.get_width(), 6) for p in ax.patches] == [1.05, 0.85]
-    assert [t.get_text() for t in ax.texts] == ["n=2", "n=2"]
+    assert [t.get_text() for t in ax.texts] == ["1.05  n=2", "0.85  n=2", "on target"]
 
     two = pd.concat(
         [results, results.assign(period="2026Q2", composite=results["composite"] - 0.1)]

@@ -6,11 +6,14 @@ is shared by the tests that only read its output.
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import re
 import shutil
 import stat
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -28,6 +31,8 @@ PLANS_DIR = ROOT / "templates" / "plans"
 ROLES = ["event_planning", "online_promotion"]
 URL = re.compile(r"https?://", re.I)
 IMAGE_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+MONEY = re.compile(r"\d{1,3}(,\d{3})+\.\d\d")
+CSV_DATA = re.compile(r"data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)")
 PNG_1PX = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5E"
     "rkJggg=="
@@ -55,20 +60,26 @@ def _plans_with_failures(folder: Path, plans_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """One batch run of every plan in a folder holding two good and two failing roles."""
+    """One batch run of every plan in a folder holding two good and two failing roles.
+
+    It runs on an executor passed in (a thread pool: issue #13), so the default process
+    pool is tested below on a small notebook.
+    """
     tmp = tmp_path_factory.mktemp("batch")
     plans = _plans_with_failures(tmp / "plans", PLANS_DIR)
     mask = os.umask(0o022)  # the usual umask, for the permission check below
     try:
-        return run_reports(
-            SAMPLE_DIR,
-            period="latest",
-            plans_dir=plans,
-            roles=[*ROLES, "broken", "ghost_role"],
-            jobs=2,
-            output_dir=tmp / "reports",
-            progress=False,
-        )
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            return run_reports(
+                SAMPLE_DIR,
+                period="latest",
+                plans_dir=plans,
+                roles=[*ROLES, "broken", "ghost_role"],
+                jobs=2,
+                output_dir=tmp / "reports",
+                progress=False,
+                executor=executor,
+            )
     finally:
         os.umask(mask)
 
@@ -114,9 +125,16 @@ def test_html_is_self_contained_and_hides_code(batch):
 def test_no_pay_figure_without_show_pay(batch):
     for role in ROLES:
         page = (batch.folder / f"{role}.html").read_text(encoding="utf-8")
-        page = IMAGE_DATA.sub("", page).lower()
-        for word in ("payout", "bonus", "cny", "¥"):
-            assert word not in page, (role, word)
+        csvs = [base64.b64decode(m).decode("utf-8") for m in CSV_DATA.findall(page)]
+        assert len(csvs) >= 8  # every table downloads
+        page = CSV_DATA.sub("", IMAGE_DATA.sub("", page))
+        # the plan's payout curve is explained (shares of the target bonus), but no amount,
+        # currency, payout column or payout section appears
+        for text in (page, *csvs):
+            low = text.lower()
+            for word in ("cny", "¥", "payout summary", ">payout<", ">target bonus<", "payout,"):
+                assert word not in low, (role, word)
+            assert not MONEY.search(text), (role, MONEY.search(text))
 
 
 def test_index_links_reports_with_their_headline_figures(batch):
@@ -133,15 +151,49 @@ def test_index_links_reports_with_their_headline_figures(batch):
         assert rep.headline["headcount"] == head["headcount"]
         assert rep.headline["share_at_target"] == pytest.approx(head["share_at_target"])
         row = re.search(rf'href="{rep.role}.html">[^<]*</a></td>(.*?)</tr>', index).group(1)
-        cells = re.findall(r"<td>(.*?)</td>", row)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
         assert cells[0] == str(head["headcount"])
         # cut, never rounded up: the way the payout explanations show a composite
         assert cells[1] == f"{math.floor(head['mean_composite'] * 100 + 1e-7) / 100:.2f}"
-        assert cells[2] == f"{head['share_at_target']:.1%}"
+        assert cells[3] == f"{head['share_at_target']:.1%}"
         bands = summary.rating_distribution(ev.results, plan=plans[rep.role])
-        assert cells[3] == " · ".join(
-            f"{b} {c}" for b, c in zip(bands["band"], bands["count"], strict=True)
+        assert cells[5] == " · ".join(
+            f"{b}\u00a0{c}" for b, c in zip(bands["band"], bands["count"], strict=True)
         )
+    # a total row over both roles, and the headcount reconciled with the employees file
+    total = sum(r.headline["headcount"] for r in batch.reports)
+    assert f'<tr class="total"><td>All roles</td><td>{total}</td>' in index
+    staff = perfkit.load_dataset(SAMPLE_DIR).employees
+    assert re.search(rf"People in the employees file</td><td class=\"num\">{len(staff)}<", index)
+    assert re.search(rf"evaluated \(the total above\)</td><td class=\"num\">{total}<", index)
+    assert "not reported in this run" in index  # the other roles of the data, and ghost_role's
+    # online promotion's 46% rated A against a 20% guideline is flagged
+    assert "A 46% vs 20% guideline" in index
+    # the most severe plan-health finding per role (perfkit.diagnostics is installed)
+    assert "Most severe finding" in index and "high: Bunching above a threshold" in index
+
+
+def test_role_report_explains_its_plan_quality_and_movement(batch):
+    page = (batch.folder / "online_promotion.html").read_text(encoding="utf-8")
+    for words in (
+        "How to read this report",
+        "The plan this report applies",
+        "no bonus below 60% achievement",
+        "Data quality",
+        "Feng Peng · joined, prorated, unscored",  # flagged wherever the name appears
+        "(no baseline)",
+        "Movement since the previous period",
+        "Consecutive low bands",
+        ">2025Q4</th>",  # the trend per metric, a column per period
+        "not scored (see Data quality)",
+        "pp</td>",
+    ):
+        assert words in page, words
+    assert page.count('class="perfkit-team"') == 2  # the heatmap grouped by its two teams
+    single = (batch.folder / "event_planning.html").read_text(encoding="utf-8")
+    # one team: no comparison chart (payout curve, ratings, distribution, two trends)
+    assert single.count('src="data:image/png;base64,') == 5
+    assert page.count('src="data:image/png;base64,') == 6
 
 
 def test_executed_notebooks_carry_no_run_times(batch):
@@ -158,6 +210,7 @@ def test_failing_roles_are_reported_and_the_others_published(batch):
     failures = {f.role: f for f in batch.failures}
     assert set(failures) == {"broken", "ghost_role"}
     assert [f.role for f in batch.failures] == ["broken", "ghost_role"]
+    assert not list(batch.folder.glob(".perfkit-*"))  # no progress markers or kernel logs
     assert failures["broken"].cell is None and failures["broken"].ename == "PlanError"
     assert "weights add up to" in failures["broken"].evalue
     ghost = failures["ghost_role"]
@@ -209,7 +262,7 @@ def _assert_previous_run_kept(out: Path, good: Path) -> None:
 def test_interrupted_run_leaves_the_previous_reports(tmp_path, sample_dir, plans_dir, monkeypatch):
     good = _good_folder(tmp_path)
 
-    def interrupted(job):
+    def interrupted(job, kernel):
         (Path(job.out_dir) / f"{job.role}.html").write_text("half", encoding="utf-8")
         raise KeyboardInterrupt
 
@@ -231,7 +284,7 @@ def test_crash_after_the_notebooks_leaves_the_previous_reports(
 ):
     good = _good_folder(tmp_path)
 
-    def done(job):  # the notebook part went well ...
+    def done(job, kernel):  # the notebook part went well ...
         (Path(job.out_dir) / f"{job.role}.html").write_text("new", encoding="utf-8")
         return reports._Outcome(job.role, headline={"role": job.role})
 
@@ -318,3 +371,77 @@ def test_period_outside_the_data_fails_before_any_notebook_runs(tmp_path, sample
     assert "they cover 2024-10 to 2026-09" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+TINY = """assert "leak" not in globals(), "a variable of the previous report is still here"
+leak = 1
+from IPython.display import display
+display({"application/vnd.perfkit.headline+json": {
+    "role": role, "name": role, "name_zh": role, "period": period, "headcount": 1,
+    "mean_composite": 1.0, "share_at_target": 1.0, "bands": [["A", 1]]}, "text/plain": role},
+    raw=True)
+"""
+
+
+def test_default_pool_runs_shares_in_one_reset_kernel_each(tmp_path, sample_dir, plans_dir):
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                               "display_name": "Python 3"}})  # fmt: skip
+    params = "\n".join(
+        f"{k} = {v!r}"
+        for k, v in {"data_dir": "", "plans_dir": "", "role": "", "period": "", "team": "",
+                     "lang": "en", "show_pay": False}.items()
+    )  # fmt: skip
+    nb.cells = [new_code_cell(params, metadata={"tags": ["parameters"]}), new_code_cell(TINY)]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    roles = ["brand_content", "event_planning", "online_promotion"]  # three roles, two kernels
+    out = run_reports(sample_dir, roles=roles, plans_dir=plans_dir, jobs=2, notebook=path,
+                      output_dir=tmp_path / "out", progress=False)  # fmt: skip
+    assert out.ok, out.failures  # the second notebook of a kernel saw no leftover
+    for role in roles:
+        ran = nbformat.read(out.folder / f"{role}.ipynb", as_version=4)
+        counts = [c.execution_count for c in ran.cells if c.cell_type == "code"]
+        assert counts[0] == 1, counts  # prompt numbers start again in a reused kernel
+    assert sorted(p.name for p in out.folder.iterdir()) == sorted(
+        ["index.html"] + [f"{r}.{x}" for r in roles for x in ("html", "ipynb")]
+    )
+
+
+def _screenshot_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "screenshots", ROOT / "scripts" / "screenshots.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_screenshots_in_a_real_browser(batch, tmp_path):
+    """The index and a role report as headless Chromium draws them: not blank, wide content
+    inside the window (scripts/screenshots.py takes the same pictures to look at)."""
+    tool = _screenshot_tool()
+    if tool.find_browser() is None:
+        pytest.skip("no Chromium installed (make chromium)")
+    import numpy as np
+    from PIL import Image
+
+    for page, height in (("index", 1200), ("online_promotion", 3000)):
+        png = tool.screenshot(batch.folder / f"{page}.html", tmp_path / f"{page}.png",
+                              height=height)  # fmt: skip
+        pixels = np.asarray(Image.open(png).convert("L"), dtype=float)
+        assert pixels.shape[1] == 1280
+        assert pixels.std() > 10, page  # text and charts, not an empty page
+        dark = (pixels < 128).mean(axis=0)
+        assert dark[-40:].max() < 0.05, page  # nothing runs off the right edge
+
+
+def test_first_make_report_says_what_it_installs_and_how_long():
+    done = subprocess.run(
+        ["make", "-n", "report", "STAMP=/nonexistent/stamp"], cwd=ROOT, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert "first run" in first and "minutes" in first

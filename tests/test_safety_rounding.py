@@ -75,7 +75,7 @@ def test_tables_cut_composites_and_achievements():
         }
     )
     shown = display.format_table(performers)
-    assert shown[["Composite", "Rating", "Its achievement"]].iloc[0].tolist() == [
+    assert shown[["Composite", "Rating", "Weakest achievement"]].iloc[0].tolist() == [
         "1.24",
         "A",
         "59.9%",

@@ -119,6 +119,7 @@ def test_headline_counts_mean_median_and_share_at_target(results, plan):
         "period",
         "role",
         "headcount",
+        "scored",
         "mean_composite",
         "median_composite",
         "share_at_target",
@@ -126,6 +127,7 @@ def test_headline_counts_mean_median_and_share_at_target(results, plan):
     ]
     q3 = out[out["period"] == "2026Q3"].iloc[0]
     assert q3["headcount"] == 6  # the other role's person is left out
+    assert q3["scored"] == 6
     assert q3["mean_composite"] == pytest.approx(5.75 / 6)
     assert q3["median_composite"] == pytest.approx(0.975)
     # 1.30, 1.00 (exactly on target counts) and 1.10 of six
@@ -208,12 +210,12 @@ def test_top_bottom_never_overlap_in_a_small_group(results, scores, plan):
     assert list(one["group"]) == ["top"]
 
 
-def test_achievement_matrix_orders_people_by_composite(results, scores, plan):
+def test_achievement_matrix_groups_by_team_best_composite_first(results, scores, plan):
     q3 = summary.select(results, period="2026Q3")
     out = summary.achievement_matrix(scores, plan=plan, results=q3)
     assert len(out) == 18
     people = list(dict.fromkeys(out["employee_id"]))
-    assert people == ["E1", "E5", "E2", "E3", "E4", "E6"]
+    assert people == ["E1", "E2", "E3", "E5", "E4", "E6"]  # T1 then T2, each best first
     assert list(out["metric"].iloc[:3]) == ["m1", "m2", "m3"]
     assert out.iloc[0]["name"] == "Person E1"
     assert math.isnan(out.iloc[2]["achievement"])
