@@ -164,6 +164,10 @@ def _as_number(
         return num.where(~bad), bad, none
     text = _as_text(s)
     ambiguous = none
+    fast = _fast_number(text)
+    if fast is not None:  # the good path: every cell a plain number, parsed column-wise
+        bad = text.notna().to_numpy() & ~np.isfinite(fast)
+        return pd.Series(np.where(bad, np.nan, fast), index=s.index), bad, none
     if decimal_comma:
         ambiguous = text.str.fullmatch(r"[+-]?\d{1,3}\.\d{3}").fillna(False).to_numpy(dtype=bool)
         comma = text.str.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+").fillna(False)
@@ -176,6 +180,25 @@ def _as_number(
     arr = num.to_numpy()
     bad = text.notna().to_numpy() & ~np.isfinite(arr)
     return num.where(~bad), bad, ambiguous
+
+
+def _fast_number(text: pd.Series) -> np.ndarray | None:
+    """Float values of text cells when every filled cell is a plain number, else None.
+
+    pyarrow's cast parses the whole column at once; a thousands separator, a decimal comma
+    or any other text makes it fail, and :func:`_as_number` then reads the cells one rule at
+    a time and words each bad one.
+    """
+    if text.str.contains(",", regex=False).any():
+        return None  # 12,500 or 0,35: the rules below
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(text.array)  # the column's own Arrow strings, no copy per cell
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except Exception:  # noqa: BLE001 - a cell that is no number: the forgiving path reports it
+        return None
 
 
 _DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
@@ -389,6 +412,18 @@ def prepare_table(t: Table, problems: ProblemCollector) -> Table:
     return t
 
 
+def _is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """Mask of ``values`` found in ``known``, hashed column-wise by Arrow (text columns)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        found = pc.is_in(pa.array(values.array), value_set=pa.array(known.unique()))
+        return found.to_numpy(zero_copy_only=False).astype(bool)
+    except (pa.ArrowException, TypeError):  # not text: pandas does it
+        return values.isin(known).to_numpy()
+
+
 def check_known_ids(tables: dict[str, Table], problems: ProblemCollector) -> None:
     """Every person in actuals, targets, ratings and modifiers must be in employees."""
     emp = tables.get("employees")
@@ -400,7 +435,7 @@ def check_known_ids(tables: dict[str, Table], problems: ProblemCollector) -> Non
         if t is None or t.broken or t.frame.empty:
             continue
         col = t.frame["employee_id"]
-        unknown = col.notna().to_numpy() & ~col.isin(ids).to_numpy()
+        unknown = col.notna().to_numpy() & ~_is_in(col, ids)
         if not unknown.any():
             continue
         pos = np.flatnonzero(unknown)

@@ -16,7 +16,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .convert import Table
+from .backends import ActualsBackend, actuals_backend
+from .convert import Table, check_known_ids, prepare_table
 from .errors import (
     MAX_LISTED,
     DataError,
@@ -32,7 +33,7 @@ from .mapping import MappingLike
 from .periods import format_period, latest_complete, parse_period, period_first_month
 from .schema import MAX_MAGNITUDE, RAW_METRIC_RANGE, RAW_METRICS, TABLES
 
-__all__ = ["ValidationReport", "load_checked", "validate"]
+__all__ = ["ValidationReport", "check_actuals", "load_checked", "validate"]
 
 
 @dataclass(frozen=True)
@@ -479,6 +480,7 @@ def validate(
     *,
     plans_dir: str | Path = "templates/plans",
     mapping: MappingLike = None,
+    actuals: ActualsBackend | None = None,
 ) -> ValidationReport:
     """Check a data set, the plans, and the data against the plans; collect every problem.
 
@@ -490,6 +492,12 @@ def validate(
         Folder of ``<role>.yaml`` plans.
     mapping : optional
         A column mapping, as for :func:`load_dataset`.
+    actuals : ActualsBackend, optional
+        Where the monthly actuals come from instead of the folder's actuals file (e.g.
+        :func:`perfkit.backends.ibis.connect`): its monthly frame, of every month and of the
+        catalogue's and the plans' raw metrics, is checked as an actuals file is (rows are
+        numbered from 1 in the order employee, month, metric) and becomes the dataset's
+        ``actuals``. An actuals file in the folder is then not read.
 
     Returns
     -------
@@ -510,12 +518,22 @@ def validate(
     rater id that is not an employee is fine: managers need not be in ``employees``.
     """
     problems = ProblemCollector(TABLES)
-    tables = load_tables(data_dir, mapping, problems)
+    reading = problems if actuals is None else _Filtered(problems, lambda t: t != "actuals")
+    tables = load_tables(data_dir, mapping, reading)
     plans_path = Path(plans_dir)
     plans, plan_problems, broken = _load_plans_each(plans_path)
     for p in plan_problems:
         problems.add_problem("plans", 0, p)
     notes: list[str] = []
+    if actuals is not None:
+        actuals = actuals_backend(None, actuals)  # refuses an object that is no backend
+        ignored = tables.pop("actuals", None)
+        source = str(getattr(actuals, "source", type(actuals).__name__))
+        if ignored is not None:
+            notes.append(f"{ignored.file}: not read; the actuals come from {source}")
+        got = _backend_actuals(actuals, source, tables.get("employees"), plans, problems)
+        if got is not None:
+            tables["actuals"] = got
     _against_plans(tables, plans, broken, plans_path, problems, notes)
     _out_of_range(tables, problems)
     ds = dataset_from_tables(tables, str(data_dir)) if "employees" in tables else None
@@ -538,6 +556,7 @@ def load_checked(
     plans_dir: str | Path,
     mapping: MappingLike = None,
     broken_plans: bool = False,
+    actuals: ActualsBackend | None = None,
 ) -> tuple[Dataset, dict[str, Any]]:
     """Read a data set and its plans, refusing them on any problem :func:`validate` finds.
 
@@ -556,6 +575,9 @@ def load_checked(
     broken_plans : bool
         Let a plan file that does not load through (its role is left out of ``plans``, for
         the caller to report as failed); every other problem still refuses the data.
+    actuals : ActualsBackend, optional
+        Read the monthly actuals from this backend instead of the actuals file, checked
+        the same way (see :func:`validate`); the returned dataset holds them.
 
     Returns
     -------
@@ -570,10 +592,131 @@ def load_checked(
         When any problem is found, in the data or the plans, listing every one as
         :attr:`ValidationReport.problems` does.
     """
-    report = validate(data_dir, plans_dir=plans_dir, mapping=mapping)
+    report = validate(data_dir, plans_dir=plans_dir, mapping=mapping, actuals=actuals)
     problems = report.problems
     if broken_plans:
         problems = [p for p in problems if p not in report.plan_problems]
     if problems or report.dataset is None:
         raise DataError.from_problems(problems, subject=str(data_dir))
     return report.dataset, report.plans
+
+
+# --------------------------------------------------------------------------------------
+# Monthly actuals from a backend (raw events rolled up where they live)
+# --------------------------------------------------------------------------------------
+class _Filtered(ProblemCollector):
+    """Passes on to ``inner`` only the problems of the tables ``keep`` accepts."""
+
+    def __init__(self, inner: ProblemCollector, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.inner, self.keep = inner, keep
+
+    def add_problem(self, table: str, row: int, problem: Problem) -> None:
+        if self.keep(table):
+            self.inner.add_problem(table, row, problem)
+
+    def __bool__(self) -> bool:
+        return bool(self.inner)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+
+def _raw_metrics(plans: dict[str, Any]) -> list[str]:
+    """The catalogue's raw metrics and every raw metric a plan measures."""
+    used = {
+        name
+        for p in plans.values()
+        for m in p.metrics
+        if m.kind == "quantitative"
+        for name in (m.measure.source, m.measure.denominator)
+        if name
+    }
+    return sorted(set(RAW_METRICS) | used)
+
+
+def _actuals_table(
+    frame: pd.DataFrame, label: str, employees: Table | None, problems: ProblemCollector
+) -> Table:
+    """A monthly frame typed and checked as an actuals file is, its ids against employees."""
+    raw = frame.reset_index(drop=True)
+    raw.columns = [str(c) for c in raw.columns]
+    rows = np.arange(1, len(raw) + 1)
+    t = prepare_table(Table("actuals", label, raw, rows, {c: c for c in raw.columns}), problems)
+    if employees is not None:
+        check_known_ids({"employees": employees, "actuals": t}, problems)
+    return t
+
+
+def _backend_actuals(
+    backend: ActualsBackend,
+    source: str,
+    employees: Table | None,
+    plans: dict[str, Any],
+    problems: ProblemCollector,
+) -> Table | None:
+    """The backend's monthly actuals of every month as a checked table; None if unreadable."""
+    label = f"{source} (monthly sums)"
+    ids = [] if employees is None else employees.frame["employee_id"].dropna().unique().tolist()
+    try:
+        frame = backend.monthly(
+            employee_ids=ids, metrics=_raw_metrics(plans), months=backend.months()
+        )
+    except PerfkitError as exc:
+        for p in exc.problems or (Problem(source, exc.summary, ""),):
+            problems.add_problem("actuals", 0, p)
+        return None
+    if len(frame) == 0:
+        problems.add(
+            "actuals",
+            0,
+            source,
+            "holds no event of a raw metric of the catalogue or of the plans",
+            "check the table and the column mapping (metric names as in docs/data.md)",
+        )
+    return _actuals_table(frame, label, employees, problems)
+
+
+def check_actuals(
+    frame: pd.DataFrame,
+    *,
+    employees: pd.DataFrame,
+    plans: dict[str, Any],
+    source: str = "actuals frame",
+) -> list[Problem]:
+    """Every problem of a monthly actuals frame, found as in an actuals file.
+
+    The checks :func:`validate` runs on the actuals file: the types and the ``YYYY-MM``
+    months, no repeated (employee, month, metric), every employee in ``employees``, every
+    raw metric in the catalogue or measured by a plan, every raw metric a plan measures
+    present for its role, and the sane ranges of :data:`~perfkit.schema.RAW_METRIC_RANGE`
+    (none negative) and :data:`~perfkit.schema.MAX_MAGNITUDE`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``employee_id, period, metric, value`` (e.g. what an
+        :class:`~perfkit.backends.ActualsBackend` serves); rows are numbered from 1.
+    employees : pandas.DataFrame
+        The checked employees (``Dataset.employees``).
+    plans : dict of str to Plan
+    source : str
+        The frame as messages name it.
+
+    Returns
+    -------
+    list of Problem
+        Problems of the actuals only (those of ``employees`` are :func:`validate`'s), in
+        report order; empty when the frame is fine.
+    """
+    problems = ProblemCollector(TABLES)
+    only = _Filtered(problems, lambda t: t == "actuals")
+    emp_frame = employees.reset_index(drop=True)
+    emp = Table(
+        "employees", "employees", emp_frame, np.arange(1, len(emp_frame) + 1),
+        {c: c for c in emp_frame.columns},
+    )  # fmt: skip
+    tables = {"employees": emp, "actuals": _actuals_table(frame, source, emp, only)}
+    _against_plans(tables, plans, set(), Path("plans"), only, [])
+    _out_of_range(tables, only)
+    return problems.sorted()

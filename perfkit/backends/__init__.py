@@ -9,7 +9,9 @@ the rows came from.
 The default, :class:`FrameActuals`, serves the ``actuals`` frame of a
 :class:`~perfkit.io.Dataset` as it is (no copy). A backend for raw events in a database, a
 warehouse or a Spark cluster rolls them up to months where they live and returns the same
-small frame.
+small frame: :class:`perfkit.backends.ibis.IbisEvents`, one roll-up written as Ibis
+expressions that runs on an embedded DuckDB (the default), on Spark and on the warehouses
+Ibis supports; :func:`connect` opens one from a URL (``duckdb:///path/events.db?table=events``).
 """
 
 from __future__ import annotations
@@ -106,4 +108,14 @@ def actuals_backend(dataset: object, backend: ActualsBackend | None = None) -> A
     return FrameActuals(getattr(dataset, "actuals", None))
 
 
-__all__ = ["MONTHLY_COLUMNS", "ActualsBackend", "FrameActuals", "actuals_backend"]
+def connect(source: object, **options: object) -> ActualsBackend:
+    """An events backend from a URL or an Ibis object: :func:`perfkit.backends.ibis.connect`.
+
+    Imported on first use, so that reading files never loads Ibis.
+    """
+    from .ibis import connect as _connect
+
+    return _connect(source, **options)  # type: ignore[arg-type]
+
+
+__all__ = ["MONTHLY_COLUMNS", "ActualsBackend", "FrameActuals", "actuals_backend", "connect"]
