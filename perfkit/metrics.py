@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .backends import ActualsBackend, actuals_backend
+from .ebayes import fit_beta_prior, shrink, usable
 from .errors import DataError
 from .frames import (
     Coded,
@@ -552,6 +553,23 @@ class _Targets:
         return out
 
 
+def _shrunk(value: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """A ratio's empirical-Bayes rates (``measure.shrink``) over one role's people in a period.
+
+    The beta prior is fitted to the pairs that are rates (``0 <= num <= den``, ``den > 0``;
+    :func:`perfkit.ebayes.usable`) and each of them becomes ``(a + x) / (a + b + n)``. A
+    pair that is not a rate, or a cohort of fewer than two rates, keeps its raw ratio
+    (``docs/plans.md``); an unmeasured value stays unmeasured.
+    """
+    ok = usable(num, den) & ~np.isnan(value)
+    if ok.sum() < 2:
+        return value
+    prior = fit_beta_prior(num[ok], den[ok])
+    out = value.copy()
+    out[ok] = shrink(num[ok], den[ok], prior=prior)
+    return out
+
+
 def _value_of(
     store: _Actuals, rows: np.ndarray, m: Metric, period: Period, ratings: SimpleNamespace
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -567,6 +585,8 @@ def _value_of(
         zero = ~nodata & ~(den > 0)  # zero or negative: a ratio with no meaning, never a top score
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(nodata | zero, np.nan, num / np.where(zero, 1.0, den))
+        if ms.shrink:
+            value = _shrunk(value, num, den)
         note[nodata] = _NO_DATA
         note[zero] = _DENOMINATOR_ZERO
     elif ms.agg == "growth":

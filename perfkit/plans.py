@@ -59,6 +59,11 @@ class Measure(_Frozen):
         The period growth is measured against, for ``growth``.
     scale : float
         Multiplier applied to the value (1.0 by default).
+    shrink : bool
+        For ``ratio`` only: score the empirical-Bayes (beta-binomial) estimate of the rate
+        instead of the raw ratio, the prior fitted to the counts of everyone on the plan in
+        the period (:mod:`perfkit.ebayes`). A rate on a small denominator moves towards the
+        cohort's rate; one on a large denominator barely moves. Off by default.
     """
 
     agg: Literal["sum", "mean", "last", "ratio", "growth", "rating"]
@@ -67,9 +72,12 @@ class Measure(_Frozen):
     of: Literal["sum", "mean", "last"] = "sum"
     baseline: Literal["previous_period", "same_period_last_year"] | None = None
     scale: float = 1.0
+    shrink: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Measure:
+        if self.shrink and self.agg != "ratio":
+            raise ValueError(f"`shrink` is only used with agg: ratio, not {self.agg}")
         if self.agg == "ratio" and not self.denominator:
             raise ValueError("a ratio needs `denominator`, the raw metric to divide by")
         if self.agg != "ratio" and self.denominator:

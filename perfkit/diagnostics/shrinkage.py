@@ -3,18 +3,17 @@
 A click-through rate of 3 clicks on 50 impressions (6%) says little; with everyone's rates
 as the prior (a beta distribution fitted to the role's counts by maximum marginal
 likelihood of the beta-binomial), the person's rate is shrunk towards the role's:
-``(a + x) / (a + b + n)``. Large denominators barely move; small ones move a lot.
+``(a + x) / (a + b + n)``. Large denominators barely move; small ones move a lot. The
+estimator is :mod:`perfkit.ebayes`, the one the engine scores with when a plan asks for it
+(``measure: {agg: ratio, shrink: true}``).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
+from ..ebayes import BetaPrior, fit_beta_prior, shrink
 from ..periods import parse_period
 from ..scoring import curve_score
 from ._context import RoleData
@@ -26,67 +25,7 @@ from ._core import Candidate
 NOISE_SHARE = 0.10
 SCORE_CHANGE = 0.10
 
-
-@dataclass(frozen=True)
-class BetaPrior:
-    """A beta prior ``Beta(a, b)``: mean ``a / (a + b)``, strength ``a + b`` (pseudo-trials)."""
-
-    a: float
-    b: float
-
-    @property
-    def mean(self) -> float:
-        return self.a / (self.a + self.b)
-
-
-def _loglik(log_ab: np.ndarray, x: np.ndarray, n: np.ndarray) -> float:
-    a, b = np.exp(log_ab)
-    # beta-binomial log pmf without the binomial coefficient (constant in a, b)
-    return float((special.betaln(x + a, n - x + b) - special.betaln(a, b)).sum())
-
-
-def fit_beta_prior(successes, trials) -> BetaPrior:
-    """Fit ``Beta(a, b)`` to counts by maximum marginal (beta-binomial) likelihood.
-
-    Parameters
-    ----------
-    successes, trials : array-like
-        Per person: e.g. clicks and impressions (trials above 0, ``0 <= successes <=
-        trials``).
-
-    Returns
-    -------
-    BetaPrior
-        Started from the method of moments; with no spread beyond the binomial's the
-        strength grows without bound, and is capped at 1e9.
-    """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(n) & (n > 0) & (x >= 0) & (x <= n)
-    x, n = x[ok], n[ok]
-    if len(x) < 2:
-        raise ValueError("fit_beta_prior needs counts of at least two people")
-    p = x / n
-    m = float(np.clip(x.sum() / n.sum(), 1e-6, 1 - 1e-6))
-    v = float(p.var())
-    binomial = float((m * (1 - m) / n).mean())
-    strength = m * (1 - m) / (v - binomial) - 1 if v > binomial else 1e6
-    strength = float(np.clip(strength, 1e-3, 1e9))
-    start = np.log([m * strength, (1 - m) * strength])
-    res = optimize.minimize(
-        lambda z: -_loglik(z, x, n), start, method="L-BFGS-B",
-        bounds=[(-10, math.log(1e9))] * 2,
-    )  # fmt: skip
-    a, b = np.exp(res.x)
-    return BetaPrior(float(a), float(b))
-
-
-def shrink(successes, trials, *, prior: BetaPrior | None = None) -> np.ndarray:
-    """Posterior mean rates ``(a + x) / (a + b + n)``; the prior is fitted when not given."""
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    prior = prior or fit_beta_prior(x, n)
-    return (prior.a + x) / (prior.a + prior.b + n)
+__all__ = ["BetaPrior", "fit_beta_prior", "shrink", "shrunk_ratios", "small_samples"]
 
 
 def _score(rate: np.ndarray, target: np.ndarray, metric, plan) -> np.ndarray:
