@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import PerfkitError
 from .plans import Plan
 from .wording import (
     TEXT,
@@ -849,13 +850,27 @@ def payout_section(results: pd.DataFrame, *, plan: Plan, show_pay: bool, lang: s
     plotting.payout_vs_budget(pay, lang=lang)
 
 
+def _loadable_plans(plans_dir: str | Path) -> dict[str, Plan]:
+    """Every plan of a folder that loads (a broken one is another role's report's error)."""
+    from .plans import load_plan, plan_files
+
+    found: dict[str, Plan] = {}
+    for role, path in plan_files(resolve_path(plans_dir)).items():
+        try:
+            found[role] = load_plan(path)
+        except PerfkitError:
+            continue
+    return found
+
+
 def plan_health_section(
     evaluation: Any,
     *,
     plan: Plan,
     lang: str = "en",
     dataset: Any = None,
-    plans: Mapping[str, Plan] | None = None,
+    plans: Mapping[str, Plan] | str | Path | None = None,
+    findings: str | Path | None = None,
 ) -> None:
     """Show the role's plan-health findings (:func:`perfkit.diagnostics.plan_health`).
 
@@ -868,8 +883,14 @@ def plan_health_section(
         Language of the headers, kinds, severities and fixes.
     dataset : Dataset, optional
         The data evaluated; with it every check runs, as ``perfkit diagnose`` does.
-    plans : mapping of str to Plan, optional
-        Every role's plan, for the department-wide checks (rater leniency).
+    plans : mapping of str to Plan, or a plans folder, optional
+        Every role's plan, for the department-wide checks (rater leniency); of a folder,
+        every plan that loads.
+    findings : path, optional
+        A ``findings.json`` already worked out for the whole department and period (the
+        report batch writes one, ``plan_health.json``, so every report and the index show
+        the same findings without each running the checks again); the role's findings are
+        taken from it and nothing is recomputed.
 
     Notes
     -----
@@ -878,13 +899,23 @@ def plan_health_section(
     sentence says so.
     """
     lang = check_lang(lang)
-    from .diagnostics import KIND_LABELS, plan_health
+    from .diagnostics import KIND_LABELS, findings_frame, for_role, plan_health, read_findings
     from .diagnostics.run import SEVERITY_LABELS
 
-    findings = plan_health(evaluation, plan=plan, dataset=dataset, plans=plans)
     heading("plan_health", lang=lang, always=True)
     zh = lang == "zh"
-    if findings.empty:
+    try:
+        if findings:
+            found = findings_frame(for_role(read_findings(resolve_path(findings)), plan.role))
+        else:
+            every = _loadable_plans(plans) if isinstance(plans, (str, Path)) else plans
+            found = plan_health(evaluation, plan=plan, dataset=dataset, plans=every)
+    except PerfkitError as exc:  # the checks refuse the data: the report says so and goes on
+        lead = "方案健康检查未能运行：" if zh else "The plan-health checks could not run: "
+        sentence = lead + str(exc).splitlines()[0]
+        _display({"text/html": f"<p>{html.escape(sentence)}</p>", "text/plain": sentence})
+        return
+    if found.empty:
         sentence = "未发现方案健康问题。" if zh else "No plan-health findings."
         _display({"text/html": f"<p>{html.escape(sentence)}</p>", "text/plain": sentence})
         return
@@ -894,11 +925,11 @@ def plan_health_section(
     )  # fmt: skip
     table = pd.DataFrame(
         {
-            headers[0]: [KIND_LABELS.get(k, (k, k))[pick] for k in findings["kind"]],
-            headers[1]: [SEVERITY_LABELS[v][pick] for v in findings["severity"]],
-            headers[2]: findings["subject"].to_numpy(),
-            headers[3]: findings["evidence"].to_numpy(),
-            headers[4]: findings["fix_zh" if zh else "fix_en"].to_numpy(),
+            headers[0]: [KIND_LABELS.get(k, (k, k))[pick] for k in found["kind"]],
+            headers[1]: [SEVERITY_LABELS[v][pick] for v in found["severity"]],
+            headers[2]: found["subject"].to_numpy(),
+            headers[3]: found["evidence"].to_numpy(),
+            headers[4]: found["fix_zh" if zh else "fix_en"].to_numpy(),
         }
     )
     _display(

@@ -39,7 +39,6 @@ import base64
 import copy
 import dataclasses
 import html
-import importlib.util
 import multiprocessing
 import multiprocessing.util
 import re
@@ -668,57 +667,60 @@ def _chunks(jobs: list[_Job], n: int, size: Mapping[str, int]) -> list[tuple[_Jo
 # -- the index page -------------------------------------------------------------------------
 
 
-def _most_severe_findings(
-    dataset: Any, plans: Mapping[str, Plan], label: str
-) -> dict[str, dict[str, Any]]:
-    """Each role's most severe plan-health finding, as its report computes them.
+#: The batch's plan-health findings, beside the reports (``perfkit diagnose``'s JSON form).
+FINDINGS_FILE = "plan_health.json"
 
-    Empty when :mod:`perfkit.diagnostics` is not installed; a role whose check fails has
-    none. The evaluation is the report's own (the four periods ending with ``label``), so
-    the index and the report's plan-health section agree.
+
+def _department_findings(dataset: Any, plans_dir: Path, label: str) -> list[Any] | None:
+    """Every plan-health finding for the period, worked out once for the whole batch.
+
+    The checks see every plan of the folder that loads (not only the roles reported), so a
+    role's findings do not depend on ``--roles``. None when :mod:`perfkit.diagnostics` is
+    missing or the checks refuse the data (each report then says so in its section).
     """
-    if importlib.util.find_spec(f"{__package__}.diagnostics") is None:
-        return {}
     try:
-        from . import diagnostics
-    except Exception:  # a diagnostics package that cannot be imported shows nothing
-        return {}
-    plan_health = getattr(diagnostics, "plan_health", None)
-    most_severe = getattr(diagnostics, "most_severe", None)
-    if plan_health is None or most_severe is None:
-        return {}
-    from .evaluation import evaluate
-    from .summary import last_periods
-
-    periods = last_periods(label, n=4, months=dataset.months)
-    found: dict[str, dict[str, Any]] = {}
-    for role, plan in plans.items():
+        from .diagnostics import diagnose
+    except ImportError:
+        return None
+    every: dict[str, Plan] = {}
+    for role, path in plan_files(plans_dir).items():
         try:
-            ev = evaluate(dataset, {role: plan}, periods, roles=[role])
-            top = most_severe(plan_health(ev, plan=plan))
-        except Exception:  # nobody in the role, a check that fails: no finding shown
+            every[role] = load_plan(path)
+        except PerfkitError:
             continue
-        if top is None:
-            continue
-        row = top.to_dict() if hasattr(top, "to_dict") else dict(top)
-        found[role] = {
-            "kind": str(row.get("kind", "")),
-            "severity": str(row.get("severity", "")),
-            "subject": str(row.get("subject", "")),
-        }
-    return found
+    try:
+        return diagnose(dataset, every, label)
+    except PerfkitError:
+        return None
+
+
+def _most_severe_findings(
+    found: list[Any] | None, roles: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """Each role's most severe finding, as its report's plan-health section lists it first."""
+    if not found:
+        return {}
+    from .diagnostics import Finding, for_role, most_severe
+    from .diagnostics.run import subject_text
+
+    out: dict[str, dict[str, Any]] = {}
+    for role in roles:
+        top = most_severe(for_role(found, role))
+        if isinstance(top, Finding):
+            out[role] = {
+                "kind": top.kind,
+                "severity": top.severity,
+                "subject": subject_text(top.subject),
+            }
+    return out
 
 
 def _finding_text(found: Mapping[str, Any] | None, lang: str) -> str:
     if not found:
         return ""
-    labels = {}
-    try:
-        from .diagnostics import KIND_LABELS
+    from .diagnostics import KIND_LABELS
 
-        labels = dict(KIND_LABELS)
-    except Exception:
-        pass
+    labels = dict(KIND_LABELS)
     kind = found.get("kind", "")
     words = labels.get(kind, (kind, kind))[1 if lang == "zh" else 0]
     sev_key = f"severity_{found.get('severity', '')}"
@@ -1095,15 +1097,24 @@ def run_reports(
                 "team": "",
                 "lang": lang,
                 "show_pay": bool(show_pay),
+                "findings_file": "",
             },
         )
         for role in plans
     ]
     outcomes: dict[str, _Outcome] = {}
-    findings: dict[str, dict[str, Any]] = {}
     try:
         with atomic_dir(folder, mode=file_mode) as tmp:
-            jobs_list = [_with_out_dir(j, tmp.resolve()) for j in jobs_list]
+            # plan health once for the batch (while the workers warm their kernels): every
+            # report shows its role's part and the index each role's most severe finding
+            found = _department_findings(dataset, Path(plans_dir), label)
+            findings = _most_severe_findings(found, plans)
+            if found is not None:
+                from .diagnostics import findings_document
+
+                with atomic_path(tmp / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
+                    part.write_text(findings_document(found), encoding="utf-8")
+            jobs_list = [_with_out_dir(j, tmp.resolve(), found is not None) for j in jobs_list]
             bar = tqdm(
                 total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
             )
@@ -1114,7 +1125,6 @@ def run_reports(
                         for out in _run_chunk(share):
                             outcomes[out.role] = out
                             bar.update()
-                    findings = _most_severe_findings(dataset, plans, label)
                 else:
                     own = executor is None
                     pool = warm_pool if own else executor
@@ -1123,8 +1133,6 @@ def run_reports(
                         futures: dict[Future[list[_Outcome]], tuple[_Job, ...]] = {
                             pool.submit(_run_chunk, share): share for share in shares
                         }
-                        # the index's findings are worked out here while the notebooks run
-                        findings = _most_severe_findings(dataset, plans, label)
                         pending = set(futures)
                         while pending:
                             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -1214,8 +1222,11 @@ def run_reports(
     )
 
 
-def _with_out_dir(job: _Job, out_dir: Path) -> _Job:
-    return _Job(job.role, job.notebook, str(out_dir), job.cwd, job.parameters, job.lang)
+def _with_out_dir(job: _Job, out_dir: Path, findings: bool = False) -> _Job:
+    parameters = dict(job.parameters)
+    if findings:
+        parameters["findings_file"] = str(out_dir / FINDINGS_FILE)
+    return _Job(job.role, job.notebook, str(out_dir), job.cwd, parameters, job.lang)
 
 
 __all__ = [

@@ -276,6 +276,44 @@ def test_plan_health_section_escapes_hostile_text(monkeypatch, sample):
     assert "No plan-health findings" in shown[-1]["text/plain"]
 
 
+def test_plan_health_section_reads_a_findings_file_for_its_role(monkeypatch, tmp_path, sample):
+    from perfkit import display
+    from perfkit.errors import DataError
+
+    _, plans = sample
+    plan = plans["online_promotion"]
+    mine = diagnostics.Finding(
+        kind="unequal_payouts", severity="medium", subject={"role": plan.role, "team": "T1"},
+        evidence={"gini": 0.41}, fix={"en": "Pay part on the team.", "zh": "部分按团队发放。"},
+    )  # fmt: skip
+    other = diagnostics.Finding(
+        kind="harsh_rater", severity="high", subject={"role": "brand_content", "rater": "M08"},
+        evidence={"effect_points": -0.7}, fix={"en": "Calibrate M08.", "zh": "校准 M08。"},
+    )  # fmt: skip
+    path = tmp_path / "plan_health.json"
+    path.write_text(diagnostics.findings_document([other, mine]), encoding="utf-8")
+    assert diagnostics.read_findings(path) == [other, mine]  # the file round-trips
+
+    def refuse(*a, **k):
+        raise AssertionError("a findings file is read, not recomputed")
+
+    monkeypatch.setattr(diagnostics, "plan_health", refuse)
+    shown = []
+    monkeypatch.setattr(display, "_display", lambda bundle, metadata=None: shown.append(bundle))
+    display.plan_health_section(None, plan=plan, lang="en", findings=path)
+    page = shown[-1]["text/html"]
+    assert "Unequal payouts in a team" in page and "team T1" in page and "Pay part" in page
+    assert "M08" not in page  # another role's finding
+    # a bad file: one sentence naming it, and the report goes on
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match="bad.json"):
+        diagnostics.read_findings(bad)
+    display.plan_health_section(None, plan=plan, lang="en", findings=bad)
+    assert shown[-1]["text/plain"].startswith("The plan-health checks could not run: ")
+    assert "bad.json" in shown[-1]["text/plain"]
+
+
 # -- small samples --------------------------------------------------------------------------------
 
 

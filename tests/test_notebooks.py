@@ -95,6 +95,7 @@ def test_role_report_parameters_are_documented():
         "team": "str",
         "lang": "str",
         "show_pay": "bool",
+        "findings_file": "str",
     }
     assert {k: v["inferred_type_name"] for k, v in params.items()} == expected
     assert all(v["help"] for v in params.values())

@@ -170,7 +170,39 @@ def test_index_links_reports_with_their_headline_figures(batch):
     # online promotion's 46% rated A against a 20% guideline is flagged
     assert "A 46% vs 20% guideline" in index
     # the most severe plan-health finding per role (perfkit.diagnostics is installed)
-    assert "Most severe finding" in index and "high: Bunching above a threshold" in index
+    assert "Most severe finding" in index and "high: Lenient rater (rater M04" in index
+
+
+def test_plan_health_worked_out_once_and_shown_in_reports_and_index(batch):
+    """The batch writes the department's findings once; each report shows its role's part of
+    them (the department-wide rater check included) and the index its most severe one."""
+    from perfkit import diagnostics
+
+    path = batch.folder / "plan_health.json"
+    assert path.stat().st_mode & 0o777 == 0o600
+    written = diagnostics.read_findings(path)
+    # the same as perfkit diagnose on the data and every plan that loads (broken excluded)
+    plans = perfkit.load_plans(PLANS_DIR)
+    again = diagnostics.diagnose(perfkit.load_dataset(SAMPLE_DIR), plans, "2026Q3")
+    assert diagnostics.findings_document(written) == diagnostics.findings_document(again)
+    index = batch.index_path.read_text(encoding="utf-8")
+    for role in ROLES:
+        page = (batch.folder / f"{role}.html").read_text(encoding="utf-8")
+        mine = diagnostics.for_role(written, role)
+        others = [f for f in written if role not in f.roles]
+        for f in mine:
+            label = diagnostics.KIND_LABELS[f.kind][0]
+            assert label in page, (role, f.kind)
+        for f in others:
+            if f.kind not in {g.kind for g in mine}:
+                assert diagnostics.KIND_LABELS[f.kind][0] not in page, (role, f.kind)
+        top = diagnostics.most_severe(mine)
+        if top is not None:
+            row = re.search(rf'href="{role}.html">.*?</tr>', index, re.S).group(0)
+            assert diagnostics.KIND_LABELS[top.kind][0] in row, role
+    # online promotion's lenient rater M04 comes from the department-wide model
+    page = (batch.folder / "online_promotion.html").read_text(encoding="utf-8")
+    assert "Lenient rater" in page and "rater M04" in page
 
 
 def test_role_report_explains_its_plan_quality_and_movement(batch):

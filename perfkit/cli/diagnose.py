@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -61,7 +60,7 @@ def diagnose(
 ) -> None:
     """Find the classic failures of the plans in DATA_DIR, with evidence and a fix."""
     from ..diagnostics import diagnose as run
-    from ..diagnostics import findings_json, findings_text
+    from ..diagnostics import findings_document, findings_text
     from ..fsutil import atomic_paths
     from ..plans import find_plans_dir
     from ..validation import load_checked
@@ -69,7 +68,7 @@ def diagnose(
     chosen = file_mode(mode) if output_dir is not None else None
     dataset, plans = load_checked(data_dir, plans_dir=find_plans_dir(plans_dir))
     found = run(dataset, plans, period, roles=split_roles(roles))
-    as_json = json.dumps(findings_json(found), ensure_ascii=False, indent=2) + "\n"
+    as_json = findings_document(found)
     as_text = findings_text(found, lang=lang) + "\n"
     if output_dir is None:
         click.echo(as_json if fmt == "json" else as_text, nl=False)

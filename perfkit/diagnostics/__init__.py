@@ -30,12 +30,14 @@ from ._core import ALPHA, FIXES, SEVERITIES, Finding, gini, most_severe
 from .run import (
     KIND_LABELS,
     diagnose,
+    findings_document,
     findings_frame,
     findings_json,
     findings_text,
     for_role,
     plan_health,
     ratio_table,
+    read_findings,
 )
 from .shrinkage import BetaPrior, fit_beta_prior, shrink, shrunk_ratios
 
@@ -47,6 +49,7 @@ __all__ = [
     "BetaPrior",
     "Finding",
     "diagnose",
+    "findings_document",
     "findings_frame",
     "findings_json",
     "findings_text",
@@ -56,6 +59,7 @@ __all__ = [
     "most_severe",
     "plan_health",
     "ratio_table",
+    "read_findings",
     "shrink",
     "shrunk_ratios",
 ]

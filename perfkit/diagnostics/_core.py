@@ -66,6 +66,17 @@ class Finding:
             "fix": dict(self.fix),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding from :meth:`to_dict`'s form (one item of ``findings.json``)."""
+        return cls(
+            kind=str(data["kind"]),
+            severity=str(data["severity"]),
+            subject=dict(data["subject"]),
+            evidence=dict(data["evidence"]),
+            fix={"en": str(data["fix"]["en"]), "zh": str(data["fix"]["zh"])},
+        )
+
     @property
     def roles(self) -> tuple[str, ...]:
         """The roles this finding concerns."""

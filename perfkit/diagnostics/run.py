@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import PerfkitError, PeriodError, PlanError
+from ..errors import DataError, PerfkitError, PeriodError, PlanError
 from ..evaluation import Evaluation, evaluate, resolve_periods
 from ..plans import Plan
 from . import competition, fairness, gaming, leniency, shrinkage, structure
@@ -302,6 +304,34 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 def findings_json(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """Findings as a list of plain dicts with exactly ``kind, severity, subject, evidence, fix``."""
     return [f.to_dict() for f in findings]
+
+
+def findings_document(findings: Iterable[Finding]) -> str:
+    """The text of a ``findings.json``: :func:`findings_json` as indented UTF-8 JSON."""
+    return json.dumps(findings_json(findings), ensure_ascii=False, indent=2) + "\n"
+
+
+def read_findings(path: str | Path) -> list[Finding]:
+    """The findings of a ``findings.json`` (``perfkit diagnose --format json``, or the
+    ``plan_health.json`` a report batch writes), in their order.
+
+    Raises
+    ------
+    DataError
+        Naming the file, when it is missing, not JSON, or not a list of findings.
+    """
+    path = Path(path)
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(items, list):
+            raise TypeError("not a list")
+        return [Finding.from_dict(item) for item in items]
+    except FileNotFoundError:
+        raise DataError(f"{path}: findings file not found; run perfkit diagnose -o DIR") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise DataError(
+            f"{path}: not a findings file ({exc}); write it with perfkit diagnose --format json"
+        ) from None
 
 
 def findings_text(findings: Iterable[Finding], *, lang: str = "en") -> str:
