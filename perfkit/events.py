@@ -96,6 +96,7 @@ def generate_events(
     gaps: float = 0.0,
     duplicates: float = 0.0,
     plans_dir: str | Path | None = None,
+    plant: bool = True,
 ) -> EventsInfo:
     """Write a raw-event data set into the folder ``out``.
 
@@ -105,8 +106,10 @@ def generate_events(
         Folder to write into (created if missing); ``employees.csv``, ``targets.csv``,
         ``ratings.csv``, ``modifiers.csv`` and ``events.parquet`` (or ``events.duckdb``,
         table ``events``) are written, each atomically.
-    employees, months, seed, end, plans_dir
-        As for :func:`perfkit.sample.generate`: the same department.
+    employees, months, seed, end, plans_dir, plant
+        As for :func:`perfkit.sample.generate`: the same department, so the events sum to
+        the ``actuals.csv`` that :func:`~perfkit.sample.generate` writes with the same
+        arguments (less the ``gaps``).
     format : {"parquet", "duckdb"}
         The events file's format.
     per_month : int
@@ -138,7 +141,10 @@ def generate_events(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="perfkit-events-") as tmp:
-        generate(tmp, employees=employees, months=months, seed=seed, end=end, plans_dir=plans_dir)
+        generate(
+            tmp, employees=employees, months=months, seed=seed, end=end, plans_dir=plans_dir,
+            plant=plant,
+        )  # fmt: skip
         actuals = pd.read_csv(
             Path(tmp) / "actuals.csv", dtype={"employee_id": str, "period": str, "metric": str}
         )

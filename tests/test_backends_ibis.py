@@ -321,3 +321,19 @@ def test_a_missing_table_or_column_names_the_table_and_the_fix(tmp_path):
     assert got.to_dict("records") == [
         {"employee_id": "E1", "period": "2026-07", "metric": "leads", "value": 1.0}
     ]
+
+
+def test_a_password_in_a_url_is_never_shown():
+    from perfkit.backends.ibis import shown_url
+
+    assert shown_url("snowflake://clerk:hunter2@acct/db/schema?table=events") == (
+        "snowflake://clerk:***@acct/db/schema?table=events"
+    )
+    assert shown_url("trino://clerk@host:8080/hive?table=ev&password=s3cret&x=1") == (
+        "trino://clerk@host:8080/hive?table=ev&password=***&x=1"
+    )
+    url = "duckdb:///data/w.db?table=events"
+    assert shown_url(url) == url
+    with pytest.raises(DataError) as err:
+        connect("nosuchengine://clerk:hunter2@host/db?table=events")
+    assert "hunter2" not in str(err.value) and "nosuchengine://clerk:***@host" in str(err.value)

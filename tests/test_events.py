@@ -77,3 +77,15 @@ def test_bad_options_are_refused():
         generate_events("unused", format="csv")  # type: ignore[arg-type]
     with pytest.raises(PerfkitError, match="gaps 2 is not a share"):
         generate_events("unused", gaps=2)
+
+
+def test_the_events_sum_to_what_the_sample_writes_with_the_same_arguments(tmp_path):
+    from perfkit.sample import generate
+
+    for plant in (True, False):
+        made = generate_events(tmp_path / f"e{plant}", employees=30, months=4, seed=3, plant=plant)
+        generate(tmp_path / f"s{plant}", employees=30, months=4, seed=3, plant=plant)
+        file = pd.read_csv(tmp_path / f"s{plant}" / "actuals.csv", dtype={"employee_id": str})
+        pd.testing.assert_frame_equal(made.actuals, file, check_dtype=False)
+        for name in ("employees.csv", "targets.csv", "ratings.csv", "modifiers.csv"):
+            assert (made.folder / name).read_bytes() == (tmp_path / f"s{plant}" / name).read_bytes()

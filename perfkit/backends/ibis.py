@@ -43,7 +43,7 @@ from ..errors import DataError
 from ..periods import month_index, month_label
 from . import MONTHLY_COLUMNS
 
-__all__ = ["EVENT_COLUMNS", "IbisEvents", "connect"]
+__all__ = ["EVENT_COLUMNS", "IbisEvents", "connect", "shown_url"]
 
 #: The columns of an events table, by perfkit's names; the date may be ``date`` or
 #: ``timestamp`` (a date, a timestamp or ``YYYY-MM-DD`` text).
@@ -53,6 +53,27 @@ _URL_HELP = (
     "use duckdb:///path/events.db?table=events, parquet:///path/events/*.parquet, or an Ibis "
     "URL with ?table= (e.g. bigquery://project/dataset?table=events)"
 )
+
+
+def shown_url(url: str) -> str:
+    """A URL as messages and manifests show it: a password in it replaced by ``***``.
+
+    Parameters
+    ----------
+    url : str
+        E.g. ``snowflake://user:secret@account/db/schema?table=events``.
+
+    Returns
+    -------
+    str
+        ``snowflake://user:***@account/db/schema?table=events`` (a ``password=``, ``pwd=``,
+        ``token=`` or ``secret=`` query value too, and a URL quoted inside a longer message);
+        other text as it is.
+    """
+    url = re.sub(r"([A-Za-z][\w+.-]*://[^/?#@:\s'\"]*):[^/?#@\s'\"]*@", r"\1:***@", url)
+    return re.sub(
+        r"([?&](?:password|passwd|pwd|token|secret)=)[^&#\s'\"]*", r"\1***", url, flags=re.I
+    )
 
 
 def _norm(name: Any) -> str:
@@ -313,9 +334,9 @@ def connect(
     if isinstance(source, Path):
         source = str(source)
     if not isinstance(source, str) or "://" not in source:
-        raise DataError.single(str(source), "is not an events URL", _URL_HELP)
-    url = source
-    scheme, _, rest = url.partition("://")
+        raise DataError.single(shown_url(str(source)), "is not an events URL", _URL_HELP)
+    scheme, _, rest = source.partition("://")
+    url = shown_url(source)  # as messages name it
     location, _, query = rest.partition("?")
     params = dict(parse_qsl(query, keep_blank_values=True))
     table = params.pop("table", None) or table
@@ -337,9 +358,10 @@ def connect(
         try:
             con = ibis.connect(base)
         except Exception as exc:  # an unknown scheme, a missing driver, a refused login
+            detail = shown_url(str(exc).splitlines()[0]) if str(exc) else ""  # may quote the URL
             raise DataError.single(
                 url,
-                f"cannot connect ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})",
+                f"cannot connect ({type(exc).__name__}: {detail})",
                 f"install the Ibis backend (pip install 'ibis-framework[{scheme}]') and check "
                 f"the URL; {_URL_HELP}",
             ) from exc

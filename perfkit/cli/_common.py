@@ -101,6 +101,27 @@ lang_option = click.option(
 )
 
 
+#: ``--actuals-from URL``: monthly actuals rolled up from raw events (docs/warehouse.md).
+actuals_from_option = click.option(
+    "--actuals-from",
+    "actuals_from",
+    default=None,
+    metavar="URL",
+    help="Roll the monthly actuals up from a raw-event table instead of reading the folder's "
+    "actuals file: duckdb:///path/events.db?table=events, parquet:///path/events/*.parquet or "
+    "an Ibis URL with ?table= (see docs/warehouse.md).",
+)
+
+#: ``--dedupe``, with ``--actuals-from``: drop events repeated in every column first.
+dedupe_option = click.option(
+    "--dedupe",
+    is_flag=True,
+    default=False,
+    help="With --actuals-from: remove events equal in every column before summing (a feed "
+    "delivered twice); right only when each event carries an id or a precise timestamp.",
+)
+
+
 def split_roles(roles: tuple[str, ...]) -> list[str] | None:
     """``--roles a,b --roles c`` as ``["a", "b", "c"]``; None when none were given."""
     out = [r.strip() for item in roles for r in item.split(",") if r.strip()]

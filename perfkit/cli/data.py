@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ._common import (
     EXIT_USER_ERROR,
+    actuals_from_option,
+    dedupe_option,
     file_mode,
     lang_option,
     mode_option,
@@ -26,13 +30,81 @@ from ._common import (
 @click.option("--employees", default=150, show_default=True, help="Number of people.")
 @click.option("--months", default=24, show_default=True, help="Months of history, ending 2026-09.")
 @click.option("--seed", default=7, show_default=True, help="Random seed; same seed, same bytes.")
+@click.option(
+    "--plant/--no-plant",
+    default=True,
+    show_default=True,
+    help="Plant the diagnostic signals of planted.json; --no-plant draws the same department "
+    "with none of them (the null case).",
+)
+@click.option(
+    "--events",
+    is_flag=True,
+    help="Write raw events (events.parquet or events.duckdb) instead of actuals.csv, and "
+    "print the URL to pass to --actuals-from.",
+)
+@click.option(
+    "--format",
+    "events_format",
+    type=click.Choice(["parquet", "duckdb"]),
+    default=None,
+    help="With --events: the events file's format.  [default: parquet]",
+)
+@click.option(
+    "--gaps",
+    type=float,
+    default=None,
+    metavar="SHARE",
+    help="With --events: share of monthly values with no event at all (0 to 1).  [default: 0]",
+)
+@click.option(
+    "--duplicates",
+    type=float,
+    default=None,
+    metavar="SHARE",
+    help="With --events: share of events delivered twice, same event_id (0 to 1).  [default: 0]",
+)
 @user_errors
-def sample(out_dir: Path, employees: int, months: int, seed: int) -> None:
-    """Generate the realistic sample data set into OUT_DIR."""
-    from ..sample import generate
+def sample(
+    out_dir: Path,
+    employees: int,
+    months: int,
+    seed: int,
+    plant: bool,
+    events: bool,
+    events_format: str | None,
+    gaps: float | None,
+    duplicates: float | None,
+) -> None:
+    """Generate the realistic sample data set into OUT_DIR (or, with --events, its raw events)."""
+    if not events:
+        given = [
+            name
+            for name, value in (("--format", events_format), ("--gaps", gaps),
+                                ("--duplicates", duplicates))
+            if value is not None
+        ]  # fmt: skip
+        if given:
+            verb = "goes" if len(given) == 1 else "go"
+            raise click.UsageError(f"{' and '.join(given)} only {verb} with --events")
+        from ..sample import generate
 
-    info = generate(out_dir, employees=employees, months=months, seed=seed)
-    click.echo(f"wrote sample data set to {out_dir} ({info})")
+        info = generate(out_dir, employees=employees, months=months, seed=seed, plant=plant)
+        click.echo(f"wrote sample data set to {out_dir} ({info})")
+        return
+    from ..events import generate_events
+
+    made = generate_events(
+        out_dir, employees=employees, months=months, seed=seed, plant=plant,
+        format="duckdb" if events_format == "duckdb" else "parquet",
+        gaps=gaps or 0.0, duplicates=duplicates or 0.0,
+    )  # fmt: skip
+    click.echo(f"wrote raw-event data set to {out_dir} ({made})")
+    click.echo(f"actuals URL: {made.url}")
+    command = ["perfkit", "score", str(out_dir), "--actuals-from", made.url]
+    if made.duplicates:
+        command.append("--dedupe")
+    click.echo(f"next: {shlex.join(command)}")
 
 
 @click.command()
@@ -49,16 +121,45 @@ def init(folder: Path) -> None:
     )
 
 
+_DEDUPE_ALONE = "--dedupe only goes with --actuals-from URL"
+
+
+def _events_backend(actuals_from: str | None, dedupe: bool) -> Any:
+    """The events backend ``--actuals-from URL [--dedupe]`` names; None without the option.
+
+    Raises
+    ------
+    click.UsageError
+        For ``--dedupe`` without ``--actuals-from``.
+    DataError
+        For a URL perfkit cannot read (unknown form, missing file or table, missing column),
+        naming the URL and the fix.
+    """
+    if actuals_from is None:
+        if dedupe:
+            raise click.UsageError(_DEDUPE_ALONE)
+        return None
+    from ..backends.ibis import connect
+
+    # without --dedupe, a URL's own &dedupe=1 still counts
+    return connect(actuals_from, dedupe=True if dedupe else None)
+
+
 @click.command()
 @click.argument("data_dir", type=click.Path(path_type=Path))
 @plans_option
+@actuals_from_option
+@dedupe_option
 @user_errors
-def validate(data_dir: Path, plans_dir: Path | None) -> None:
+def validate(
+    data_dir: Path, plans_dir: Path | None, actuals_from: str | None, dedupe: bool
+) -> None:
     """Check a data set and the plans; print a summary, or every problem found."""
     from ..plans import find_plans_dir
     from ..validation import validate as run_validate
 
-    report = run_validate(data_dir, plans_dir=find_plans_dir(plans_dir))
+    backend = _events_backend(actuals_from, dedupe)
+    report = run_validate(data_dir, plans_dir=find_plans_dir(plans_dir), actuals=backend)
     click.echo(report.summary())
     if not report.ok:
         sys.exit(EXIT_USER_ERROR)
@@ -78,6 +179,8 @@ def validate(data_dir: Path, plans_dir: Path | None) -> None:
     "output. Without it, a summary table per role is printed.",
 )
 @mode_option
+@actuals_from_option
+@dedupe_option
 @user_errors
 def score(
     data_dir: Path,
@@ -86,14 +189,28 @@ def score(
     plans_dir: Path | None,
     output: Path | None,
     mode: str | None,
+    actuals_from: str | None,
+    dedupe: bool,
 ) -> None:
-    """Score DATA_DIR for one period and write metric scores, results and payouts."""
+    """Score DATA_DIR for one period and write metric scores, results and payouts.
+
+    With --actuals-from URL the monthly actuals are rolled up from a raw-event table and
+    checked as an actuals file is; the folder's other files are read as usual.
+    """
     from ..evaluation import evaluate_dir
 
+    if dedupe and actuals_from is None:
+        raise click.UsageError(_DEDUPE_ALONE)
     chosen = file_mode(mode) if output is not None and str(output) != "-" else None
-    evaluation = evaluate_dir(
-        data_dir, period=period, roles=split_roles(roles), plans_dir=plans_dir
-    )
+    if actuals_from is None:
+        evaluation = evaluate_dir(
+            data_dir, period=period, roles=split_roles(roles), plans_dir=plans_dir
+        )
+    else:
+        evaluation = _evaluate_events(
+            data_dir, actuals_from=actuals_from, dedupe=dedupe, period=period,
+            roles=split_roles(roles), plans_dir=plans_dir,
+        )  # fmt: skip
     if output is None:
         click.echo(totals_table(evaluation.results))
         click.echo(evaluation.describe())
@@ -110,12 +227,51 @@ def score(
     from .feedback import manifest_beside, write_run_manifest
 
     label = evaluation.periods[0].label
+    arguments: dict[str, Any] = {
+        "period": label,
+        "roles": split_roles(roles),
+        "output": output.name,
+    }
+    if actuals_from is not None:  # the events are no file of the folder: name where they were
+        from ..backends.ibis import shown_url
+
+        arguments.update(actuals_from=shown_url(actuals_from), dedupe=dedupe)
     write_run_manifest(  # beside the output: <stem>.manifest.json (docs/feedback.md)
-        "score", data_dir=data_dir, plans_dir=plans_dir,
-        arguments={"period": label, "roles": split_roles(roles), "output": output.name},
+        "score", data_dir=data_dir, plans_dir=plans_dir, arguments=arguments,
         period=label, results=evaluation.results, scores=evaluation.scores, outputs=written,
         manifest_path=manifest_beside(output), mode=chosen,
     )  # fmt: skip
+
+
+def _evaluate_events(
+    data_dir: Path,
+    *,
+    actuals_from: str,
+    dedupe: bool,
+    period: str,
+    roles: list[str] | None,
+    plans_dir: Path | None,
+) -> Any:
+    """``evaluate_dir`` with the monthly actuals rolled up from ``--actuals-from``.
+
+    The same checks in the same order: the plans, the roles and the period first (before
+    the events are read), then the folder and the monthly sums as ``perfkit validate
+    --actuals-from`` checks them; data it refuses is never paid.
+    """
+    from ..evaluation import evaluate
+    from ..periods import is_latest, parse_period
+    from ..plans import find_plans_dir, load_plans, role_plan
+    from ..validation import load_checked
+
+    folder = find_plans_dir(plans_dir)
+    load_plans(folder)  # a missing or broken plans folder, as evaluate_dir says it
+    for role in roles or ():
+        role_plan(folder, role)  # a role with no plan, before any event is read
+    if not is_latest(period):
+        parse_period(period, where="period")
+    backend = _events_backend(actuals_from, dedupe)
+    dataset, plans = load_checked(data_dir, plans_dir=folder, actuals=backend)
+    return evaluate(dataset, plans, period, roles=roles)
 
 
 @click.command()
