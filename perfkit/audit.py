@@ -238,6 +238,37 @@ def _flat(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def manifest_evaluation(m: Mapping[str, Any], base: Path) -> Any:
+    """The evaluation a manifest's command made, from its inputs as they are now.
+
+    The data folder and plans the manifest names (relative to ``base``, its folder), its
+    period and roles; for ``score --actuals-from`` the monthly actuals rolled up again from
+    the events it names (``arguments.actuals_from`` and ``dedupe``), checked as the command
+    checked them. A URL whose password the manifest masked cannot be opened again: that
+    fails with the connection's message.
+
+    Raises
+    ------
+    PerfkitError
+        When the inputs are refused now, or the events cannot be read.
+    """
+    from .evaluation import evaluate, evaluate_dir
+
+    args = m.get("arguments", {})
+    data_dir = base / m["data_dir"]
+    plans_dir = base / m["plans_dir"] if m.get("plans_dir") else None
+    roles = args.get("roles")
+    if not args.get("actuals_from"):
+        return evaluate_dir(data_dir, period=m["period"], roles=roles, plans_dir=plans_dir)
+    from .backends import connect
+    from .plans import find_plans_dir
+    from .validation import load_checked
+
+    events = connect(str(args["actuals_from"]), dedupe=bool(args.get("dedupe")) or None)
+    dataset, plans = load_checked(data_dir, plans_dir=find_plans_dir(plans_dir), actuals=events)
+    return evaluate(dataset, plans, m["period"], roles=roles)
+
+
 def verify(path: str | Path, *, regenerate: Regenerate | None = None) -> list[str]:
     """Check a manifest; return every difference found (empty: everything matches).
 
@@ -265,8 +296,6 @@ def verify(path: str | Path, *, regenerate: Regenerate | None = None) -> list[st
     PerfkitError
         If the manifest cannot be read.
     """
-    from .evaluation import evaluate_dir
-
     path = Path(path)
     m = read_manifest(path)
     base = path.parent
@@ -279,13 +308,10 @@ def verify(path: str | Path, *, regenerate: Regenerate | None = None) -> list[st
     problems += _compare_files("plan", m.get("plans", {}), base)
     problems += _compare_files("output", m.get("outputs", {}), base)
     data_dir = base / m["data_dir"]
-    plans_dir = base / m["plans_dir"] if m.get("plans_dir") else None
     now_inputs = {_rel(p, base) for p in input_files(data_dir)}
     problems += [f"input added: {n}" for n in sorted(now_inputs - set(m.get("inputs", {})))]
     try:
-        ev = evaluate_dir(
-            data_dir, period=m["period"], roles=m["arguments"].get("roles"), plans_dir=plans_dir
-        )
+        ev = manifest_evaluation(m, base)
     except PerfkitError as exc:
         problems.append(f"recomputing from the inputs failed: {str(exc).splitlines()[0]}")
     else:

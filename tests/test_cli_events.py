@@ -168,6 +168,32 @@ def test_score_prints_the_table_and_writes_files_as_plain_score_does(in_project,
     assert manifest["arguments"]["dedupe"] is False
 
 
+def test_verify_recomputes_a_score_from_the_events(in_project, tmp_path):
+    """``perfkit verify`` on a manifest of ``score --actuals-from``: the figures are rolled
+    up again from the events it names and the files written again; changed events differ."""
+    import shutil
+
+    import pandas as pd
+
+    here, _ = in_project
+    copy = tmp_path / "events"
+    shutil.copytree(here / "data" / "events", copy)
+    url = f"parquet://{copy / 'events.parquet'}"
+    out = tmp_path / "out" / "2026Q3.csv"
+    ok(f'perfkit score {copy} --period 2026Q3 --actuals-from "{url}" -o {out}')
+    manifest = out.with_name("2026Q3.manifest.json")
+    said = ok(f"perfkit verify {manifest}")
+    assert said.startswith(f"verified {manifest}") and "outputs written again byte for byte" in said
+    # one lead more for one person in September: the recomputed figures no longer agree
+    events = pd.read_parquet(copy / "events.parquet")
+    row = events.index[(events["metric"] == "leads") & (events["timestamp"] >= "2026-09-01")][0]
+    events.loc[row, "value"] += 50
+    events.to_parquet(copy / "events.parquet", index=False)
+    code, out_text, err = run(f"perfkit verify {manifest}")
+    assert code == 1, out_text + err
+    assert "rerun differs: 2026Q3_scores.csv" in out_text + err, out_text + err
+
+
 def test_validate_checks_the_monthly_sums_of_the_events(in_project):
     out = ok(DOCS["validate events"])
     assert "data/events: no problems found" in out

@@ -122,15 +122,10 @@ def _regen_statements(m: dict[str, Any], folder: Path, base: Path) -> None:
 
 
 def _regen_score(m: dict[str, Any], folder: Path, base: Path) -> None:
-    from ..evaluation import evaluate_dir
+    from ..audit import manifest_evaluation
     from ..export import write_evaluation
 
-    args = m["arguments"]
-    ev = evaluate_dir(
-        base / m["data_dir"], period=m["period"], roles=args["roles"],
-        plans_dir=base / m["plans_dir"],
-    )  # fmt: skip
-    write_evaluation(ev, folder / args["output"])
+    write_evaluation(manifest_evaluation(m, base), folder / m["arguments"]["output"])
 
 
 #: Commands whose outputs ``verify`` writes again (a report runs notebooks: its files are
