@@ -67,6 +67,7 @@ PACE_METRIC_COLUMNS = [
 PACE_PEOPLE_COLUMNS = [
     "employee_id", "name", "period", "as_of", "role", "team", "projected_composite",
     "projected_rating", "projected_gate_failed", "below_payout_threshold", "warnings",
+    "warnings_zh",
 ]  # fmt: skip
 
 
@@ -89,9 +90,12 @@ class Pace:
         ``below_gate`` (the gate key, or ``""``) for the projection.
     people : DataFrame
         :data:`PACE_PEOPLE_COLUMNS`: one row per person: the projected composite, band and
-        failed gates, and ``warnings``, one sentence each, ``"; "``-separated.
+        failed gates, and ``warnings``, one sentence each, ``"; "``-separated
+        (``warnings_zh`` the same in Chinese, ``"；"``-separated).
     method : str
         How the projection and its interval were made, in words (for every page and table).
+    method_zh : str
+        The same in Chinese.
     level : float
         The interval's nominal coverage.
     """
@@ -102,6 +106,7 @@ class Pace:
     people: pd.DataFrame
     method: str
     level: float = 0.95
+    method_zh: str = ""
     misses: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -289,9 +294,17 @@ def _misses(
     return f[["role", "metric", "period", "employee_id", "miss"]].reset_index(drop=True)
 
 
-def method_text(*, k: int, n: int, as_of: str, level: float, periods: int) -> str:
+def method_text(*, k: int, n: int, as_of: str, level: float, periods: int, lang: str = "en") -> str:
     """The projection method in words, as every table and scorecard states it."""
     lo, hi = (1 - level) / 2, (1 + level) / 2
+    if lang == "zh":
+        return (
+            f"按当前进度推算：截至 {as_of} 的 {k} 个月中，每项月度数据在剩余 {n - k} 个月按其均值"
+            "延续，并乘以本岗位以往考核期中剩余月份相对前几个月的比例；方案的指标、综合得分、"
+            f"评级和准入门槛按已结束考核期的规则由此算出。{level:.0%} 区间加上推算自身误差"
+            f"（（最终值 - 推算值）/ 目标值）的 {lo:.1%} 和 {hi:.1%} 分位数，误差取自本岗位最近 "
+            f"{periods} 个完整考核期的前 {k} 个月，做法相同。"
+        )
     return (
         f"Run-rate: each monthly figure of the {k} month{'s' if k != 1 else ''} so far "
         f"(to {as_of}) carries on at its mean for the {n - k} month{'s' if n - k != 1 else ''} "
@@ -360,6 +373,7 @@ def pace(
             f"--as-of {month.label}: the actuals end at {last}; give a month the data hold"
         )
     metric_parts, people_parts, miss_parts, periods, texts = [], [], [], [], []
+    texts_zh: list[str] = []
     for kind in sorted({p.period for p in selected.values()}, key=MONTHS_PER.__getitem__):
         group = {r: p for r, p in selected.items() if p.period == kind}
         period = _open_period(cut, kind)
@@ -384,12 +398,16 @@ def pace(
         miss_parts.append(misses)
         periods.append(period)
         texts.append(method_text(k=k, n=n, as_of=month.label, level=level, periods=n_past))
+        texts_zh.append(
+            method_text(k=k, n=n, as_of=month.label, level=level, periods=n_past, lang="zh")
+        )
     return Pace(
         as_of=month.label,
         periods=periods,
         metrics=pd.concat(metric_parts, ignore_index=True)[PACE_METRIC_COLUMNS],
         people=pd.concat(people_parts, ignore_index=True)[PACE_PEOPLE_COLUMNS],
         method=" ".join(dict.fromkeys(texts)),
+        method_zh="".join(dict.fromkeys(texts_zh)),
         level=level,
         misses=pd.concat(miss_parts, ignore_index=True),
     )
@@ -494,6 +512,7 @@ def _people(
 ) -> pd.DataFrame:
     """One row per person: the projected result and the warnings in words."""
     labels = {(r, m.key): m.label for r, p in plans.items() for m in p.metrics}
+    labels_zh = {(r, m.key): m.label_zh or m.label for r, p in plans.items() for m in p.metrics}
     currency = {r: p.currency for r, p in plans.items()}
     threshold = results["role"].map({r: p.payout.curve.threshold for r, p in plans.items()})
     below_pay = results["composite"].notna() & (results["composite"] < threshold - KNOT_TOLERANCE)
@@ -503,20 +522,41 @@ def _people(
         _warning(row, labels[(row.role, row.metric)], currency[row.role], level)
         for row in flagged.itertuples(index=False)
     ]
-    per = pd.Series(sentences, index=flagged.index, dtype=object)
-    joined = per.groupby([flagged["employee_id"], flagged["period"]], sort=True).agg("; ".join)
+    sentences_zh = [
+        _warning(row, labels_zh[(row.role, row.metric)], currency[row.role], level, lang="zh")
+        for row in flagged.itertuples(index=False)
+    ]
     key = pd.MultiIndex.from_frame(results[["employee_id", "period"]])
-    warn = joined.reindex(key).fillna("").to_numpy(dtype=object)
+    by = [flagged["employee_id"], flagged["period"]]
+
+    def joined(words: list[str], sep: str) -> np.ndarray:
+        per = pd.Series(words, index=flagged.index, dtype=object)
+        out = per.groupby(by, sort=True).agg(sep.join)
+        return out.reindex(key).fillna("").to_numpy(dtype=object)
+
+    pairs = list(zip(results["composite"], threshold, strict=True))
     comp_warn = np.where(
         below_pay.to_numpy(),
         [
             f"projected composite {format_cut(c)} is below the payout threshold {t:g}: no bonus "
             "at this pace"
-            for c, t in zip(results["composite"], threshold, strict=True)
+            for c, t in pairs
         ],
         "",
     )
-    both = ["; ".join(x for x in (a, b) if x) for a, b in zip(comp_warn, warn, strict=True)]
+    comp_warn_zh = np.where(
+        below_pay.to_numpy(),
+        [f"预计综合得分 {format_cut(c)} 低于奖金门槛 {t:g}：按此进度无奖金" for c, t in pairs],
+        "",
+    )
+    both = [
+        "; ".join(x for x in (a, b) if x)
+        for a, b in zip(comp_warn, joined(sentences, "; "), strict=True)
+    ]
+    both_zh = [
+        "；".join(x for x in (a, b) if x)
+        for a, b in zip(comp_warn_zh, joined(sentences_zh, "；"), strict=True)
+    ]
     return pd.DataFrame(
         {
             "employee_id": results["employee_id"],
@@ -529,18 +569,25 @@ def _people(
             "projected_gate_failed": results["gate_failed"],
             "below_payout_threshold": below_pay.to_numpy(),
             "warnings": pd.Series(both, dtype="str").to_numpy(),
+            "warnings_zh": pd.Series(both_zh, dtype="str").to_numpy(),
         }
     )
 
 
-def _warning(row: Any, label: str, currency: str, level: float) -> str:
+def _warning(row: Any, label: str, currency: str, level: float, *, lang: str = "en") -> str:
     """``Leads heading below the threshold: projected 402 (95% interval 371 to 440), threshold 416``."""
     fmt = lambda v: format_in_unit(v, row.unit, currency=currency)  # noqa: E731
-    interval = (
-        f" ({level:.0%} interval {fmt(row.low)} to {fmt(row.high)})"
-        if np.isfinite(row.low) and np.isfinite(row.high)
-        else ""
-    )
+    bounded = np.isfinite(row.low) and np.isfinite(row.high)
+    if lang == "zh":
+        interval = f"（{level:.0%} 区间 {fmt(row.low)} 至 {fmt(row.high)}）" if bounded else ""
+        if row.below_gate:
+            what = f"低于准入门槛 {row.below_gate}"
+        elif row.direction == "lower":
+            what = f"高于门槛值 {fmt(row.threshold_value)}（越低越好）"
+        else:
+            what = f"低于门槛值 {fmt(row.threshold_value)}"
+        return f"{label}预计{what}：推算 {fmt(row.projected)}{interval}"
+    interval = f" ({level:.0%} interval {fmt(row.low)} to {fmt(row.high)})" if bounded else ""
     if row.below_gate:
         what = f"below the gate {row.below_gate}"
     elif row.direction == "lower":

@@ -322,7 +322,9 @@ def _pacing_block(
                 "status": "below" if r.below_threshold or r.below_gate else "",
             }
         )
-    warnings = [w for w in str(person.warnings).split("; ") if w]
+    zh = lang == "zh"
+    said = str(person.warnings_zh) if zh else str(person.warnings)
+    warnings = [w for w in said.split("；" if zh else "; ") if w]
     comp = person.projected_composite
     return {
         "period": person.period,
@@ -331,7 +333,7 @@ def _pacing_block(
         "rating": person.projected_rating if isinstance(person.projected_rating, str) else "",
         "warnings": warnings,
         "rows": out_rows,
-        "method": pace.method,
+        "method": (pace.method_zh or pace.method) if zh else pace.method,
     }
 
 

@@ -161,3 +161,21 @@ def test_format_in_unit():
     assert format_in_unit(0.0214, "percent") == "2.1%"
     assert format_in_unit(118.4, "currency", currency="CNY") == "118.40 CNY"
     assert format_in_unit(float("nan"), "rank") == "n/a"
+
+
+def test_pace_command_speaks_the_language_asked():
+    from click.testing import CliRunner
+
+    from perfkit.cli import cli
+
+    args = ["pace", str(SAMPLE_DIR), "--plans", str(PLANS_DIR), "--as-of", "2026-08"]
+    args += ["--roles", "online_promotion"]
+    en = CliRunner().invoke(cli, args)
+    zh = CliRunner().invoke(cli, [*args, "--lang", "zh"])
+    assert en.exit_code == 0 and zh.exit_code == 0, en.output + zh.output
+    en_warn = [line for line in en.output.splitlines() if line.startswith("  E")]
+    zh_warn = [line for line in zh.output.splitlines() if line.startswith("  E")]
+    assert en_warn and len(en_warn) == len(zh_warn)
+    assert any("heading below" in line for line in en_warn)
+    assert all("heading" not in line and "预计" in line for line in zh_warn)
+    assert "人有预警" in zh.output and "按当前进度推算" in zh.output

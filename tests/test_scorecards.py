@@ -110,6 +110,23 @@ def test_pay_only_with_show_pay_and_pacing_when_asked(sample, cards):
     assert "run-rate" in page.lower()
 
 
+def test_chinese_scorecards_say_the_pacing_in_chinese(sample):
+    ds, plans = sample
+    paced = pace(ds, plans, as_of="2026-08", roles=["online_promotion"])
+    people = paced.people
+    flagged = people[people["warnings"] != ""]
+    assert len(flagged) > 0
+    # one Chinese sentence for each English one, in the same order
+    for en, zh in zip(flagged["warnings"], flagged["warnings_zh"], strict=True):
+        assert len(en.split("; ")) == len(zh.split("；")), (en, zh)
+    assert "按当前进度推算" in paced.method_zh and "截至 2026-08 的 2 个月" in paced.method_zh
+    who = flagged["employee_id"].iloc[0]
+    cards = scorecards(ds, plans, "2026Q2", pace=paced, roles=["online_promotion"], lang="zh")
+    page = cards.pages[f"{who}.html"]
+    assert "按当前进度推算" in page and "预计" in page
+    assert "heading below" not in page and "Run-rate" not in page
+
+
 def test_hostile_text_is_escaped(sample):
     ds, plans = sample
     employees = ds.employees.copy()

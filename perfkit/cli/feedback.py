@@ -205,6 +205,7 @@ def scorecards_command(
 @plans_option
 @click.option("--metrics", "by_metric", is_flag=True, help="One row per person and metric.")
 @click.option("--warnings-only", is_flag=True, help="Only the people with a warning.")
+@lang_option
 @user_errors
 def pace_command(
     data_dir: Path,
@@ -213,6 +214,7 @@ def pace_command(
     plans_dir: Path | None,
     by_metric: bool,
     warnings_only: bool,
+    lang: str,
 ) -> None:
     """Print each person's progress and projected result for the period open at --as-of."""
     import pandas as pd
@@ -256,12 +258,17 @@ def pace_command(
     periods = ", ".join(p.label for p in paced.periods)
     click.echo(f"pacing {periods} as of {paced.as_of}")
     click.echo(table.to_string(index=False) if len(table) else "(nobody)")
+    zh = lang == "zh"
     if not by_metric:
-        for eid, text in zip(people["employee_id"], people["warnings"], strict=True):
-            for w in (x for x in text.split("; ") if x):
+        said = people["warnings_zh"] if zh else people["warnings"]
+        for eid, text in zip(people["employee_id"], said, strict=True):
+            for w in (x for x in text.split("；" if zh else "; ") if x):
                 click.echo(f"  {eid}: {w}")
     flagged = int((paced.people["warnings"] != "").sum())
-    click.echo(f"{flagged} of {len(paced.people)} people have a warning. {paced.method}")
+    if zh:
+        click.echo(f"{len(paced.people)} 人中有 {flagged} 人有预警。{paced.method_zh}")
+    else:
+        click.echo(f"{flagged} of {len(paced.people)} people have a warning. {paced.method}")
 
 
 @click.command("statements")
