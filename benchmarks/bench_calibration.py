@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_calibration.py                  # 10,000 people
     .venv/bin/python benchmarks/bench_calibration.py --people 1000    # smoke run
+    .venv/bin/python benchmarks/bench_calibration.py --profile        # plus a cProfile
 
 What it does
 ------------
@@ -18,17 +19,26 @@ What it does
    ``Plan.with_overrides``) on the same four quarters: one deterministic replay of history
    per candidate, no draws at all.
 4. Checks that the calibrator's history cost of every candidate equals the replay's total
-   to the cent (it pays on the one money path), and prints wall times, first call beside
-   best of ``--repeat``, and the ratio. The goal (at most 5 s on 2 cores) is only reported.
+   to the cent (it pays on the one money path; both are counted in whole cents as int64),
+   and prints wall times, first call beside best of ``--repeat``, and the ratio. The goal
+   (issue #9: the calibrator, build included, in at most 5 s on 2 cores) is only reported,
+   for the first call and the best. Last measured on a shared 2-core machine (load 2.5 to
+   5; docs/calibration.md, "Speed"): first call 7.3 to 12.4 s, best 3.7 to 5.5 s (before:
+   first 9.0 to 19.5 s, best 7.4 to 16.1 s).
 
-Both contenders run in this one process, taking turns.
+Both contenders run in this one process, taking turns. The machine may be shared: run it
+a few times and read the first call beside the best. ``--profile`` adds a cProfile of one
+more calibrator run (not timed).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
 import platform
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -73,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--candidates", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of one more run")
     args = ap.parse_args(argv)
 
     synth = make_synth(args.people, 12)
@@ -92,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         cal_times.append((build, swept, total))
         totals, t = run_replay(data, plan, values)
         replay_times.append(t)
-    hist_cost = sweep.table["cost_history"].to_numpy() * len(QUARTERS)
-    mismatched = int((np.abs(hist_cost - totals) >= 0.005).sum())
+    # whole cents as int64 on both sides: equal to the cent, or not
+    hist_cents = np.rint(sweep.table["cost_history"].to_numpy() * len(QUARTERS) * 100)
+    mismatched = int((hist_cents.astype(np.int64) != np.rint(totals * 100).astype(np.int64)).sum())
     rows = len(cal.history.person)
     first, best = cal_times[0], min(cal_times, key=lambda x: x[2])
     print(f"history: {rows:,} person-periods of {cal.history.people:,} people; "
@@ -112,8 +124,15 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio calibrator / plain replay: {ratio:.2f} (the calibrator also does "
         f"{args.draws:,} draws per candidate)"
     )
-    verdict = "met" if best[2] <= GOAL_SECONDS else "NOT met"
-    print(f"goal: at most {GOAL_SECONDS:g} s -> {verdict}")
+
+    def verdict(seconds: float) -> str:
+        return "met" if seconds <= GOAL_SECONDS else "NOT met"
+
+    print(
+        f"goal (issue #9): the calibrator, build included, in at most {GOAL_SECONDS:g} s on 2 "
+        f"cores ({os.cpu_count()} here): first call {first[2]:.2f} s -> {verdict(first[2])}, "
+        f"best {best[2]:.2f} s -> {verdict(best[2])}"
+    )
     print(f"history costs differing from the replay by a cent or more: {mismatched}")
     t = sweep.table.iloc[[0, len(values) // 2, -1]]
     for row in t.itertuples(index=False):
@@ -121,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  threshold {row.value:.3f}: share at target {row.share_at_target:.1%}, expected "
             f"{row.cost_expected:,.0f}, P90 {row.cost_p90:,.0f}"
         )
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.runcall(run_calibrator, data, plan, values, args.draws, args.seed)
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(30)
+        print(buf.getvalue())
     return 1 if mismatched else 0
 
 

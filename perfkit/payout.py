@@ -783,6 +783,7 @@ def pay(
     period_days: ArrayLike | None = None,
     currency: Coded | ArrayLike | None = None,
     explain_lines: bool = False,
+    scores: ScoreArrays | None = None,
 ) -> Payout:
     """Pay ``n`` person-periods under one plan: the one money path.
 
@@ -820,6 +821,12 @@ def pay(
         The person's currency; missing or ``""`` means the plan's.
     explain_lines : bool
         Write one explanation sentence per line (off for thousands of draws).
+    scores : ScoreArrays, optional
+        :func:`perfkit.scoring.score_matrix` of ``achievement`` under a plan whose metrics,
+        rating bands and gates are ``plan``'s, worked out before: a sweep of a payout
+        parameter (threshold, accelerator, team share) scores once and pays many times. Its
+        achievement must equal ``achievement`` cell for cell (checked); the caller answers
+        for the plan's scoring part being the same.
 
     Returns
     -------
@@ -833,7 +840,15 @@ def pay(
     from .periods import MONTHS_PER
     from .scoring import score_matrix
 
-    arrays = score_matrix(np.asarray(achievement, dtype=np.float64), plan=plan)
+    ach = np.asarray(achievement, dtype=np.float64)
+    if scores is None:
+        arrays = score_matrix(ach, plan=plan)
+    elif scores.achievement.shape == ach.shape and np.array_equal(
+        scores.achievement, ach, equal_nan=True
+    ):
+        arrays = scores
+    else:
+        raise ValueError("pay: scores were worked out for another achievement matrix")
     comp = arrays.composite
     n = len(comp)
     groups = team_groups(np.arange(n) if team is None else team, period)

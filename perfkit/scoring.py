@@ -16,7 +16,7 @@ The rules, with formulas, are in ``docs/engine.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -161,6 +161,11 @@ class ScoreArrays:
     gate_passed: np.ndarray
     gate_failed: np.ndarray
     gate_detail: np.ndarray
+
+    def take(self, rows: np.ndarray) -> ScoreArrays:
+        """The scores of ``rows`` (repeats allowed), as :func:`score_matrix` would give them
+        for the achievement of those rows: every quantity is worked out row by row."""
+        return ScoreArrays(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
 def metric_scores(achievement: np.ndarray, *, plan: Plan) -> np.ndarray:

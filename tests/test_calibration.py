@@ -8,13 +8,15 @@ truth the data were simulated from.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import PLANS_DIR, SAMPLE_DIR
+from conftest import PLANS_DIR, ROOT, SAMPLE_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -187,6 +189,65 @@ def test_draws_are_seeded_and_resample_whole_people():
     per_person = np.bincount(person[big.picks].ravel(), minlength=30) / big.picks.size
     expected = rows / rows.sum()
     assert np.allclose(per_person, expected, rtol=0.08)
+
+
+def test_draw_costs_are_exact_sums_of_cents(data, all_plans, monkeypatch):
+    from perfkit.calibration import montecarlo
+
+    plan = all_plans[ROLE]
+    hist = History.from_data(data, plan, periods=[parse_period(q) for q in QUARTERS])
+    cal = Calibrator(hist, draws=300, seed=5, pooling="history")
+    values = [0.6, 0.7, 0.8]
+    sw = cal.sweep("threshold", values)
+    paid = [hist.pay(*changed_plan(plan, {"threshold": v})).amount for v in values]
+    cents = np.rint(np.stack(paid, axis=1) * 100).astype(np.int64)  # (152, 3)
+    d = cal.draws
+    # stage 2: each simulated period's cost is the exact sum of its picks' cents
+    assert np.array_equal(sw.stats.cost, cents[d.picks].sum(axis=1) / 100)
+    # stage 1: each population's cents, counted here in int64
+    per_person = np.zeros((hist.people, len(values)), dtype=np.int64)
+    np.add.at(per_person, hist.person, cents)
+    total = d.person_weights.astype(np.int64) @ per_person
+    rows = d.person_weights @ d.rows_per_person
+    assert np.array_equal(sw.stats.expected, total / 100 / rows[:, None] * d.headcount)
+    # the blocks of draws and of counts the large histories go through give the same
+    monkeypatch.setattr(montecarlo, "_BLOCK_CELLS", 1_000)
+    monkeypatch.setattr(montecarlo, "_COUNT_CELLS", 500)
+    fresh = montecarlo.make_draws(
+        hist.person, draws=300, headcount=cal.headcount, seed=5, role=ROLE
+    )
+    assert np.array_equal(fresh.picks, d.picks)
+    assert np.array_equal(fresh.person_weights, d.person_weights)
+    again = Calibrator(hist, draws=300, seed=5, pooling="history").sweep("threshold", values)
+    assert np.array_equal(again.stats.cost, sw.stats.cost)
+    assert np.array_equal(again.stats.share, sw.stats.share, equal_nan=True)
+
+
+def test_history_keeps_its_inputs_only_for_the_same_targets(data, all_plans):
+    plan = all_plans[ROLE]
+    periods = [parse_period(q) for q in QUARTERS]
+    hist = History.from_data(data, plan, periods=periods)
+    changes = [
+        {}, {"threshold": 0.8}, {"target_multiplier": 1.1}, {"metrics.leads.target": 500},
+        {"target_multiplier.leads": 1.1}, {}, {"threshold": 0.8, "target_multiplier": 1.1},
+    ]  # fmt: skip
+    for change in changes:  # more sets of targets than it keeps: some are made again
+        fresh = History.from_data(data, plan, periods=periods)
+        a, b = hist.pay(*changed_plan(plan, change)), fresh.pay(*changed_plan(plan, change))
+        assert np.array_equal(a.amount, b.amount), change
+        assert np.array_equal(a.scores.composite, b.scores.composite, equal_nan=True), change
+    assert not hist.achievement(plan).flags.writeable  # kept, so not to be written to
+
+
+def test_calibration_benchmark_pays_what_evaluate_pays():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_calibration.py"), "--people", "300",
+         "--draws", "200", "--candidates", "5", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "history costs differing from the replay by a cent or more: 0" in done.stdout
+    assert "goal (issue #9)" in done.stdout and "first call" in done.stdout
 
 
 def test_same_seed_same_numbers(data, all_plans):

@@ -324,3 +324,32 @@ def test_overrides_move_the_points_of_a_curve(plans):
     # the three-point spelling keeps working as before
     classic = plans["online_promotion"].with_overrides({"payout.curve.threshold": 0.85})
     assert classic.payout.curve.threshold == 0.85 and classic.payout.curve.points is None
+
+
+def test_pay_with_scores_worked_out_before_pays_the_same(plans):
+    """A payout sweep scores once: pay(scores=...) gives what pay scoring itself gives."""
+    from perfkit.scoring import score_matrix
+
+    plan = plans["online_promotion"]
+    rng = np.random.default_rng(11)
+    ach = rng.uniform(0.3, 1.6, size=(40, len(plan.metrics)))
+    ach[3, 1] = np.nan  # an unscored metric
+    team = np.repeat(np.arange(8), 5)
+    bonus = np.full(40, 120_000.0)
+    scores = score_matrix(ach, plan=plan)
+    for threshold in (0.6, 0.8, 0.9):
+        changed = plan.with_overrides({"payout.curve.threshold": threshold})
+        alone = pay(ach, plan=changed, team=team, annual_bonus=bonus)
+        reused = pay(ach, plan=changed, team=team, annual_bonus=bonus, scores=scores)
+        assert np.array_equal(alone.amount, reused.amount)
+        assert np.array_equal(alone.pct.payout_pct, reused.pct.payout_pct, equal_nan=True)
+        assert np.array_equal(alone.team_result, reused.team_result, equal_nan=True)
+    # scores of some rows (repeats allowed) are those rows' scores
+    rows = np.array([5, 5, 0, 39, 3])
+    taken = scores.take(rows)
+    again = score_matrix(ach[rows], plan=plan)
+    assert np.array_equal(taken.composite, again.composite, equal_nan=True)
+    assert taken.band.tolist() == again.band.tolist()
+    # scores of another achievement matrix are refused, never paid on
+    with pytest.raises(ValueError, match="another achievement"):
+        pay(ach + 0.01, plan=plan, team=team, annual_bonus=bonus, scores=scores)

@@ -354,7 +354,8 @@ class Calibrator:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(n_has > 0, at.sum(axis=0) / np.maximum(n_has, 1), np.nan)
         periods = len(self.history.periods)
-        total = np.array([total_amount(amount[:, j]) for j in range(amount.shape[1])])
+        # exact to the cent, as the reports count it (one candidate at a time, by rows)
+        total = np.array([total_amount(col) for col in np.ascontiguousarray(amount.T)])
         out = {
             "share_at_target": share,
             "cost_history": total / periods,
@@ -379,10 +380,12 @@ class Calibrator:
     ) -> tuple[list, dict, DrawStats]:
         paid = [self._pay(c) for c in changes]
         cols = self._columns(paid)
-        stats = draw_stats(self.draws, self.history.person, **cols)
-        if self.pooling == "draw" and (
+        pooled_draws = self.pooling == "draw" and (
             self.plan.payout.team_share > 0 or any(p.payout.team_share > 0 for p, _ in paid)
-        ):
+        )
+        # with teams pooled within draws the stage-2 costs come from paying the draws
+        stats = draw_stats(self.draws, self.history.person, **cols, cost=not pooled_draws)
+        if pooled_draws:
             pooled = [
                 pooled_costs(self.draws, self.history, *self.plan_for(c), expected=intervals)
                 for c in changes

@@ -28,7 +28,7 @@ from ..metrics import compute_metric_table
 from ..payout import Payout, check_modifiers, modifier_codes, pay
 from ..periods import Period
 from ..plans import Plan
-from ..scoring import KNOT_TOLERANCE, achievement
+from ..scoring import KNOT_TOLERANCE, ScoreArrays, achievement, score_matrix
 
 #: Short names of the parameters a calibration tunes, and the plan path each stands for.
 ALIASES: dict[str, str] = {
@@ -37,6 +37,10 @@ ALIASES: dict[str, str] = {
     "accelerator": "payout.curve.stretch_payout",
     "team_share": "payout.team_share",
 }
+
+#: Target and achievement matrices a History keeps (one per distinct set of metric targets
+#: and multipliers: a sweep of a payout parameter needs one).
+INPUT_CACHE = 4
 
 #: The name of the multiplier on every target (``target_multiplier.<metric>`` for one).
 MULTIPLIER = "target_multiplier"
@@ -268,10 +272,55 @@ class History:
         return target
 
     # -- paying --------------------------------------------------------------------------
+    def _inputs(self, plan: Plan, multipliers: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """The target and achievement matrices under ``plan`` and ``multipliers``, kept.
+
+        They depend only on the plan's metric targets (as ratios to the current plan's) and
+        the multipliers, so a sweep of a payout parameter (threshold, accelerator, team
+        share) works them out once for every candidate. The last :data:`INPUT_CACHE` are
+        kept; the achievement matrix is read-only.
+        """
+        ratio = tuple(
+            (new.target / old.target) if old.target else 1.0
+            for new, old in zip(plan.metrics, self.plan.metrics, strict=True)
+        )
+        mult = None if multipliers is None else np.asarray(multipliers, dtype=np.float64)
+        key = (ratio, None if mult is None else tuple(mult.ravel().tolist()))
+        kept = self._cache.setdefault("inputs", {})
+        if key not in kept:
+            if len(kept) >= INPUT_CACHE:
+                kept.pop(next(iter(kept)))
+            target = self.targets_for(plan, mult)
+            direction = np.array([m.direction for m in plan.metrics])
+            ach = achievement(self.actual, target, direction[None, :])
+            ach.setflags(write=False)
+            kept[key] = (target, ach)
+        return kept[key]
+
+    def _scores(self, plan: Plan, multipliers: Any = None) -> ScoreArrays:
+        """:func:`~perfkit.scoring.score_matrix` of the achievement under ``plan``, kept.
+
+        Scores depend on the achievement (the targets and multipliers) and on the plan's
+        scoring part (metrics, rating bands, gates: everything but ``payout``), so a sweep of
+        a payout parameter scores the history once. Keyed by exactly those; the last
+        :data:`INPUT_CACHE` are kept.
+        """
+        ach = self._inputs(plan, multipliers)[1]
+        mult = None if multipliers is None else np.asarray(multipliers, dtype=np.float64)
+        key = (
+            plan.model_dump_json(exclude={"payout"}),
+            None if mult is None else tuple(mult.ravel().tolist()),
+        )
+        kept = self._cache.setdefault("scores", {})
+        if key not in kept:
+            if len(kept) >= INPUT_CACHE:
+                kept.pop(next(iter(kept)))
+            kept[key] = score_matrix(ach, plan=plan)
+        return kept[key]
+
     def achievement(self, plan: Plan, multipliers: Any = None) -> np.ndarray:
-        """Achievement matrix under ``plan`` with targets times ``multipliers``."""
-        direction = np.array([m.direction for m in plan.metrics])
-        return achievement(self.actual, self.targets_for(plan, multipliers), direction[None, :])
+        """Achievement matrix under ``plan`` with targets times ``multipliers`` (read-only)."""
+        return self._inputs(plan, multipliers)[1]
 
     def pay(
         self,
@@ -307,16 +356,17 @@ class History:
                 f"plan {plan.role}: the changed plan measures other metrics than the history "
                 "was built with; build a History for it (History.from_data)"
             )
-        target = self.targets_for(plan, multipliers)
-        actual = self.actual
+        target, ach = self._inputs(plan, multipliers)
 
         def take(x: np.ndarray) -> np.ndarray:
             return x if rows is None else x[rows]
 
-        direction = np.array([m.direction for m in plan.metrics])
-        target, actual = take(target), take(actual)
+        # achievement is worked out cell by cell: the rows of the whole matrix are the
+        # achievement of those rows
+        target, actual = take(target), take(self.actual)
+        scores = self._scores(plan, multipliers)
         return pay(
-            achievement(actual, target, direction[None, :]), plan=plan,
+            take(ach), plan=plan, scores=scores if rows is None else scores.take(rows),
             team=take(self.team) if team is None else team,
             period=take(self.period_pos) if period is None else period,
             actual=actual, target=target, modifier=take(self.modifier),
