@@ -536,3 +536,23 @@ def test_cli_user_errors_exit_2(extra, words):
     )
     assert res.exit_code == 2, res.output
     assert words in res.output and "Traceback" not in res.output
+
+
+def test_pooled_draws_run_on_any_executor_with_the_same_numbers(data, all_plans):
+    """Issue #13: the Monte Carlo pay runs on a given Executor (here a process pool and a
+    thread pool, as a dask.distributed client's executor would) and gives the same table."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    here = Calibrator.from_data(data, all_plans, role=ROLE, draws=120, seed=5)
+    assert here.pooling == "draw" and here.plan.payout.team_share > 0  # the pooled path
+    values = [0.6, 0.7, 0.8]
+    expected = here.sweep("threshold", values, intervals=True).table
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=context) as pool, ThreadPoolExecutor(2) as threads:
+        for executor in (pool, threads):
+            there = Calibrator.from_data(
+                data, all_plans, role=ROLE, draws=120, seed=5, executor=executor
+            )
+            got = there.sweep("threshold", values, intervals=True).table
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)

@@ -15,6 +15,7 @@ of one period in the plan's currency.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,14 @@ from .history import (
     history_periods,
     parameter_path,
 )
-from .montecarlo import DrawStats, draw_stats, make_draws, percentile_interval, pooled_costs
+from .montecarlo import (
+    DrawStats,
+    draw_stats,
+    make_draws,
+    percentile_interval,
+    pooled_costs,
+    pooled_costs_task,
+)
 
 #: Default number of draws.
 DRAWS = 2000
@@ -221,6 +229,14 @@ class Calibrator:
         Person-periods of a simulated period (default: the latest history period's).
     level : float
         Confidence level of the intervals (default 0.95).
+    pooling : {"auto", "draw", "history"}
+        How a drawn person's team result is found (see docs/calibration.md).
+    executor : concurrent.futures.Executor, optional
+        Runs the pay of the pooled draws, one task per candidate value (the slow part of a
+        sweep when teams pool within draws): a ``ProcessPoolExecutor``, or a
+        dask.distributed ``Client(...).get_executor()`` for a cluster. The tasks carry the
+        history and the draws, and the results are taken in order, so the numbers are the
+        same wherever they run. Default: in this process.
 
     Examples
     --------
@@ -238,6 +254,7 @@ class Calibrator:
         headcount: int | None = None,
         level: float = LEVEL,
         pooling: str = "auto",
+        executor: Executor | None = None,
     ) -> None:
         if pooling not in ("auto", "draw", "history"):
             raise PerfkitError(f"pooling {pooling!r}: choose auto, draw or history")
@@ -260,6 +277,9 @@ class Calibrator:
         #: person-period keeps its team result from history (fast, for large data; see
         #: docs/calibration.md for what it misses)
         self.pooling = pooling
+        #: where the per-candidate pay of pooled draws runs (any concurrent.futures
+        #: Executor: a process pool, a dask.distributed client's get_executor()); None: here
+        self.executor = executor
         self._plans: dict[tuple, tuple[Plan, np.ndarray]] = {}
         self._base = history.pay()
         self.currency = self.plan.currency
@@ -278,6 +298,7 @@ class Calibrator:
         seed: int = 0,
         headcount: int | None = None,
         level: float = LEVEL,
+        executor: Executor | None = None,
     ) -> Calibrator:
         """Build from a Dataset and plans.
 
@@ -292,13 +313,15 @@ class Calibrator:
         history : int
             Number of periods of history ending with ``period`` (default 4: a year of
             quarters).
-        draws, seed, headcount, level
+        draws, seed, headcount, level, executor
             As for :class:`Calibrator`.
         """
         plan = _pick_plan(plans, role)
         periods = history_periods(data, plan, period=period, count=history)
         hist = History.from_data(data, plan, periods=periods)
-        return cls(hist, draws=draws, seed=seed, headcount=headcount, level=level)
+        return cls(
+            hist, draws=draws, seed=seed, headcount=headcount, level=level, executor=executor
+        )
 
     @classmethod
     def from_dir(
@@ -386,10 +409,24 @@ class Calibrator:
         # with teams pooled within draws the stage-2 costs come from paying the draws
         stats = draw_stats(self.draws, self.history.person, **cols, cost=not pooled_draws)
         if pooled_draws:
-            pooled = [
-                pooled_costs(self.draws, self.history, *self.plan_for(c), expected=intervals)
-                for c in changes
-            ]
+            pairs = [self.plan_for(c) for c in changes]
+            if self.executor is None:
+                pooled = [
+                    pooled_costs(self.draws, self.history, plan, mult, expected=intervals)
+                    for plan, mult in pairs
+                ]
+            else:  # one task per candidate, in order: the same numbers wherever they run
+                n = len(pairs)
+                pooled = list(
+                    self.executor.map(
+                        pooled_costs_task,
+                        [self.draws] * n,
+                        [self.history] * n,
+                        [p for p, _ in pairs],
+                        [m for _, m in pairs],
+                        [intervals] * n,
+                    )  # fmt: skip
+                )
             nan = np.full(self.draws.draws, np.nan)
             stats = DrawStats(
                 share=stats.share,

@@ -369,6 +369,13 @@ def _distinct_columns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array(keep, dtype=np.intp), back
 
 
+def pooled_costs_task(
+    draws: Draws, history: Any, plan: Any, multipliers: Any, expected: bool
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """:func:`pooled_costs` with positional arguments, for ``Executor.map`` (picklable)."""
+    return pooled_costs(draws, history, plan, multipliers, expected=expected)
+
+
 def pooled_costs(
     draws: Draws, history: Any, plan: Any, multipliers: Any, *, expected: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray]:
