@@ -868,6 +868,7 @@ def part_engine(people: int, months: int, seed: int, repeat: int, profile: bool)
         t0 = time.perf_counter()
         amount, employed = floor_payouts(codes_from_frames(frames, plan, quarters), plan, quarters)
         floor_times.append(time.perf_counter() - t0)
+        assert ready is not None  # built in the first round
         t0 = time.perf_counter()
         floor_payouts(ready, plan, quarters)
         core_times.append(time.perf_counter() - t0)

@@ -25,14 +25,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from .errors import MAX_LISTED, ProblemCollector, rows_text, suggest
+from .frames import arrow_strings, text_codes, text_from_codes
 from .periods import canonical_label
 from .schema import (
     CHECK_FIXES,
     COLUMNS,
     DTYPES,
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
     TABLES,
     UNIQUE,
     VALUE_COLUMN,
@@ -40,7 +42,14 @@ from .schema import (
     table_schema,
 )
 
-__all__ = ["Table", "check_known_ids", "header_text", "prepare_table", "show_value"]
+__all__ = [
+    "Table",
+    "check_known_ids",
+    "column_codes",
+    "header_text",
+    "prepare_table",
+    "show_value",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -70,6 +79,8 @@ class Table:
         perfkit column -> the name the mapping gives it.
     decimal_comma : bool
         A CSV separated by ``;``: ``1.234,5`` is 1234.5.
+    coded : dict
+        The integer codes of text columns already coded (see :func:`column_codes`).
     """
 
     name: str
@@ -81,6 +92,10 @@ class Table:
     broken: bool = False  # a required column is missing: no row checks, no cross-checks
     mapped: dict[str, str] = field(default_factory=dict)  # perfkit column -> mapping's name
     decimal_comma: bool = False  # a CSV separated by ";": "1.234,5" is 1234.5
+    #: column -> (its Arrow data, codes, distinct values): :func:`column_codes`'s memo
+    coded: dict[str, tuple[Any, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def where(self, pos: int, column: str | None = None) -> str:
         """``actuals.csv, row 14, column value``: frame row ``pos`` as the user sees it."""
@@ -138,7 +153,57 @@ def _cell_text(x: Any) -> Any:
     return str(x)
 
 
+def column_codes(t: Table, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text column of ``t`` and its distinct values, hashed once.
+
+    :func:`perfkit.frames.text_codes`, remembered in ``t.coded`` for as long as the column
+    holds the same Arrow data (the checks of several modules code the same columns).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        ``-1`` for an empty cell.
+    uniques : numpy.ndarray of object
+    """
+    s = t.frame[column]
+    data = arrow_strings(s)
+    hit = t.coded.get(column)
+    if hit is not None and data is not None and hit[0] is data:
+        return hit[1], hit[2]
+    codes, uniques = text_codes(s)
+    if data is not None:
+        t.coded[column] = (data, codes, uniques)
+    return codes, uniques
+
+
+def _remember(t: Table, column: str, got: tuple[np.ndarray, np.ndarray] | None) -> None:
+    data = arrow_strings(t.frame[column])
+    if got is not None and data is not None:
+        t.coded[column] = (data, *got)
+
+
+def _coded_clean(t: Table, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes of an Arrow text column that needs no trimming and has no empty cell; else None.
+
+    Each distinct value is checked once, with the trimming :meth:`Series.str.strip` does to
+    Arrow text, so such a column is kept as it is (no new column) and its codes (see
+    :func:`column_codes`) serve the checks that follow.
+    """
+    s = t.frame[column]
+    if arrow_strings(s) is None or s.dtype != "str":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = column_codes(t, column)
+    arr = pa.array(uniques, type=pa.large_string())
+    if not pc.utf8_trim_whitespace(arr).equals(arr) or pc.any(pc.equal(arr, "")).as_py():
+        return None
+    return codes, uniques
+
+
 def _as_text(s: pd.Series) -> pd.Series:
+    """Text cells trimmed, an empty one missing; ids Excel stored as numbers as ``"1001"``."""
     if pd.api.types.is_datetime64_any_dtype(s):
         s = s.dt.strftime("%Y-%m-%d")
     elif not pd.api.types.is_string_dtype(s) or s.dtype == object:
@@ -162,6 +227,12 @@ def _as_number(
         num = s.astype("float64")
         bad = num.notna().to_numpy() & ~np.isfinite(num.to_numpy())
         return num.where(~bad), bad, none
+    data = arrow_strings(s)
+    if data is not None and s.dtype == "str":  # the good path: Arrow text of plain numbers
+        fast = _cast_float(data)  # fails on a space, a comma or an empty text: the rules below
+        if fast is not None:
+            bad = s.notna().to_numpy() & ~np.isfinite(fast)
+            return pd.Series(np.where(bad, np.nan, fast), index=s.index), bad, none
     text = _as_text(s)
     ambiguous = none
     fast = _fast_number(text)
@@ -180,6 +251,17 @@ def _as_number(
     arr = num.to_numpy()
     bad = text.notna().to_numpy() & ~np.isfinite(arr)
     return num.where(~bad), bad, ambiguous
+
+
+def _cast_float(data: Any) -> np.ndarray | None:
+    """Arrow text cast to float64 as a whole (None if a cell is no plain number)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(data, pa.float64()).to_numpy()
+    except (pa.ArrowException, ValueError):
+        return None
 
 
 def _fast_number(text: pd.Series) -> np.ndarray | None:
@@ -230,13 +312,28 @@ def _as_date(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out, bad
 
 
-def _as_period(s: pd.Series) -> pd.Series:
-    """Period labels in canonical form; an Excel date such as 2026-07-01 becomes ``2026-07``."""
-    text = _as_text(s)
-    codes, uniques = pd.factorize(text)
+def _as_period(
+    s: pd.Series, got: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[pd.Series, tuple[np.ndarray, np.ndarray] | None]:
+    """Period labels in canonical form; an Excel date such as 2026-07-01 becomes ``2026-07``.
+
+    Each distinct label is canonicalised once and spread to the rows by code (one Arrow
+    ``take``), so two million cells cost a dozen calls of :func:`canonical_label`. Returns
+    the labels and, when the column is kept as it is (every label canonical already), its
+    codes and distinct labels. ``got``: the codes of ``s`` when it needs no trimming
+    (:func:`_coded_clean`).
+    """
+    if got is not None:
+        text, (codes, uniques) = s, got
+    else:
+        text = _as_text(s)
+        codes, uniques = text_codes(text)
     # a text that is no period is left as written: the schema check reports it
-    canon = np.array([canonical_label(u) or u for u in uniques] + [np.nan], dtype=object)
-    return pd.Series(canon[codes], index=s.index).astype("str")
+    canon = np.array([canonical_label(u) or u for u in uniques] + [None], dtype=object)
+    if (canon[:-1] == uniques).all() and text.dtype == "str":
+        return text, (codes, uniques)  # every label canonical already: no new column
+    codes = np.where(codes < 0, len(uniques), codes)  # an empty cell stays empty (None)
+    return pd.Series(text_from_codes(codes, canon), index=s.index), None
 
 
 _EXPECT = {
@@ -259,9 +356,12 @@ def _coerce(t: Table, problems: ProblemCollector) -> dict[str, np.ndarray]:
             continue
         s = frame[col.name]
         if col.kind == "text":
-            frame[col.name] = _as_text(s)
+            got = _coded_clean(t, col.name)  # the good path: nothing to trim, no empty cell
+            if got is None:
+                frame[col.name] = _as_text(s)
         elif col.kind in ("month", "period"):
-            frame[col.name] = _as_period(s)
+            frame[col.name], got = _as_period(s, _coded_clean(t, col.name))
+            _remember(t, col.name, got)
         else:
             if col.kind == "number":
                 conv, bad, ambiguous = _as_number(s, t.decimal_comma)
@@ -306,8 +406,90 @@ def _cell_problems(
 # --------------------------------------------------------------------------------------
 # Schema checks (pandera) and their translation into plain problems
 # --------------------------------------------------------------------------------------
+def _all_match(uniques: np.ndarray, pattern: str) -> bool:
+    """Every distinct text matches ``pattern`` (as pandera's ``str_matches`` would)."""
+    rx = re.compile(pattern)
+    return all(isinstance(u, str) and "\n" not in u and rx.match(u) for u in uniques)
+
+
+def _schema_holds(t: Table) -> bool:
+    """True when the coerced table surely passes :func:`~perfkit.schema.table_schema`.
+
+    The schema's rules checked column-wise: each column's dtype as :func:`_coerce` makes
+    it, no empty cell in a column that must be filled, the period and currency patterns on
+    each column's distinct texts, the bounds on whole numpy columns, leave dates on or after
+    hire dates, and no repeated key (the key columns' integer codes packed into one integer
+    per row). False at the first doubt: pandera then finds and words every failing cell.
+    """
+    frame = t.frame
+    n = len(frame)
+
+    def codes(name: str) -> tuple[np.ndarray, np.ndarray]:
+        return column_codes(t, name)
+
+    for c in COLUMNS[t.name]:
+        s = frame[c.name]
+        if c.kind == "number":
+            if s.dtype != np.float64:
+                return False
+        elif c.kind == "date":
+            if s.dtype != np.dtype("datetime64[ns]"):
+                return False
+        elif not (isinstance(s.dtype, pd.StringDtype) and s.dtype == DTYPES["text"]):
+            return False
+        if not c.nullable and s.isna().any():
+            return False
+        if c.kind in ("month", "period"):
+            pattern = MONTH_PATTERN if c.kind == "month" else PERIOD_PATTERN
+            if not _all_match(codes(c.name)[1], pattern):
+                return False
+
+    def values(name: str) -> np.ndarray:
+        return frame[name].to_numpy(dtype=np.float64)
+
+    if t.name == "employees":
+        leave, hire = frame["leave_date"], frame["hire_date"]
+        if not (
+            (values("annual_target_bonus") >= 0).all()
+            and _all_match(codes("currency")[1], r"^[A-Z]{3}$")
+            and (leave.isna() | hire.isna() | (leave >= hire)).all()
+            and len(codes("employee_id")[1]) == n
+        ):
+            return False
+    elif t.name == "targets" and not (values("target") > 0).all():
+        return False
+    elif t.name == "ratings" and not ((values("rating") >= 1) & (values("rating") <= 5)).all():
+        return False
+    elif t.name == "modifiers" and not (values("modifier") >= 0).all():
+        return False
+    keys = UNIQUE.get(t.name)
+    if keys and n > 1:
+        packed, span = np.zeros(n, dtype=np.int64), 1
+        for key in keys:
+            key_codes, uniques = codes(key)
+            span *= len(uniques) + 1
+            if span >= 2**62:
+                return False  # too many combinations for one integer: pandera checks
+            packed *= len(uniques) + 1
+            packed += key_codes + 1  # an empty cell (-1) is a value of its own
+        if span <= 4 * n + 1024:  # few combinations: count them (no hashing, no sort)
+            if np.bincount(packed, minlength=span).max() > 1:
+                return False
+        elif not pd.Index(packed).is_unique:
+            return False
+    return True
+
+
 def _check_schema(t: Table, failed: dict[str, np.ndarray], problems: ProblemCollector) -> None:
-    """Run the table's pandera schema; one problem per failing cell (``failed`` already told)."""
+    """Run the table's pandera schema; one problem per failing cell (``failed`` already told).
+
+    A table that :func:`_schema_holds` finds sound column-wise is not handed to pandera
+    (nor is pandera imported): pandera runs only to find and word the failing cells.
+    """
+    if not failed and _schema_holds(t):
+        return
+    import pandera.pandas as pa  # here, not at the top: only a table with a problem needs it
+
     try:
         table_schema(t.name).validate(t.frame, lazy=True, inplace=True)
         return
@@ -404,7 +586,7 @@ def prepare_table(t: Table, problems: ProblemCollector) -> Table:
         t.frame = empty_table(t.name)
         t.rows = np.zeros(0, dtype=np.int64)
         return t
-    t.frame = t.frame.copy()
+    t.frame = t.frame.copy(deep=False)  # copy-on-write: the caller's frame is not changed
     failed = _coerce(t, problems)
     order = [c.name for c in COLUMNS[t.name]]
     t.frame = t.frame[order + [c for c in t.frame.columns if c not in order]]
@@ -435,9 +617,11 @@ def check_known_ids(tables: dict[str, Table], problems: ProblemCollector) -> Non
         if t is None or t.broken or t.frame.empty:
             continue
         col = t.frame["employee_id"]
-        unknown = col.notna().to_numpy() & ~_is_in(col, ids)
-        if not unknown.any():
+        codes, uniques = column_codes(t, "employee_id")  # each distinct id looked up once
+        known = _is_in(pd.Series(uniques, dtype=object), ids)
+        if known.all():
             continue
+        unknown = np.append(~known, False)[codes]  # an empty id (code -1) is reported elsewhere
         pos = np.flatnonzero(unknown)
         groups = pd.Series(t.rows[pos]).groupby(col.iloc[pos].to_numpy(), sort=False)
         listed = list(groups)

@@ -97,6 +97,80 @@ def codes_against(
     return lookup[codes]
 
 
+def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column's values and its distinct values, in order of appearance.
+
+    Arrow-backed text is coded by one Arrow ``dictionary_encode`` pass (several times
+    faster than :func:`pandas.factorize` on two million cells); anything else by
+    :func:`pandas.factorize`.
+
+    Parameters
+    ----------
+    values : Series
+        Any column, e.g. the ``metric`` column of two million actuals.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Position of each value in ``uniques``; ``-1`` for a missing value.
+    uniques : numpy.ndarray of object
+        The distinct non-missing values.
+    """
+    data = arrow_strings(values)
+    if data is None:
+        codes, uniques = pd.factorize(values)
+        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+    import pyarrow.compute as pc
+
+    return dictionary_codes(pc.dictionary_encode(data), compact=False)
+
+
+def dictionary_codes(data: Any, *, compact: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and distinct values of Arrow dictionary data (e.g. read from Parquet).
+
+    Parameters
+    ----------
+    data : pyarrow.DictionaryArray or ChunkedArray of them
+        Chunks may hold dictionaries of their own; they are unified.
+    compact : bool
+        Leave out dictionary values no row uses (and a null value), so the distinct values
+        are exactly those of the rows, as :func:`pandas.factorize` gives them.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        ``-1`` for a missing value.
+    uniques : numpy.ndarray of object
+    """
+    import pyarrow as pa
+
+    chunks = list(data.chunks) if isinstance(data, pa.ChunkedArray) else [data]
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
+    # one memo for every chunk (dictionary_encode): each chunk's dictionary starts the last's
+    last = max((c.dictionary for c in chunks), key=len)
+    if not all(last.slice(0, len(c.dictionary)).equals(c.dictionary) for c in chunks):
+        chunks = list(pa.chunked_array(chunks).unify_dictionaries().chunks)
+        last = chunks[-1].dictionary
+    codes = np.empty(sum(len(c) for c in chunks), dtype=np.int64)
+    at = 0
+    for c in chunks:
+        idx = c.indices if c.null_count == 0 else c.indices.fill_null(-1)
+        codes[at : at + len(c)] = idx.to_numpy(zero_copy_only=False)
+        at += len(c)
+    if compact:
+        nulls = any(c.null_count for c in chunks)
+        keep = np.bincount(codes[codes >= 0] if nulls else codes, minlength=len(last)) > 0
+        if last.null_count:
+            keep &= ~np.asarray(last.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        if not keep.all():
+            remap = np.full(len(last) + 1, -1, dtype=np.int64)  # the last entry: code -1
+            remap[np.flatnonzero(keep)] = np.arange(int(keep.sum()))
+            codes = remap[codes]
+            last = last.filter(pa.array(keep))
+    return codes, np.asarray(last.to_pylist(), dtype=object)
+
+
 def label_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of text values and the distinct labels (missing values get code -1).
 

@@ -46,6 +46,7 @@ import pandas as pd
 
 from .convert import Table, check_known_ids, header_text, prepare_table
 from .errors import DataError, ProblemCollector
+from .frames import arrow_strings
 from .mapping import DataMapping, MappingLike, TableMapping, read_mapping
 from .readers import norm_name, read_file
 from .schema import (  # re-exported: perfkit.io.RAW_METRICS and friends predate perfkit.schema
@@ -236,7 +237,8 @@ def _read_table(
     if raw.dtypes.eq(object).any():
         filled &= raw.astype(str).apply(lambda s: s.str.strip() != "").to_numpy()
     keep = filled.any(axis=1) if raw.shape[1] else np.zeros(len(raw), bool)
-    raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
+    if not keep.all():  # (a copy of every column only when a row goes)
+        raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
 
     # rename the user's columns to perfkit's
     known = {c.name for c in COLUMNS[table]}
@@ -257,10 +259,17 @@ def _read_table(
             continue
         columns[ours] = str(col)
         new_names.append(ours)
+    renamed = dict(zip(map(str, raw.columns), new_names, strict=True))
     raw.columns = new_names
     t = Table(
         table, file, raw, rows, columns, mapped=ours_to_theirs, decimal_comma=got.decimal_comma
     )
+    if keep.all() and len(set(new_names)) == len(new_names):  # codes read with the file
+        for theirs, got_codes in got.codes.items():
+            ours = renamed.get(theirs)
+            data = None if ours is None else arrow_strings(raw[ours])
+            if ours is not None and data is not None:
+                t.coded[ours] = (data, *got_codes)
     seen = [norm_name(c) for c in new_names]
     for name in sorted({c for c in seen if seen.count(c) > 1}):
         problems.add(table, 0, file, f"two columns named {name!r}", "rename or remove one")

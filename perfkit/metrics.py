@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from .backends import ActualsBackend, actuals_backend
-from .ebayes import fit_beta_prior, shrink, usable
 from .errors import DataError
 from .frames import (
     Coded,
@@ -561,6 +560,8 @@ def _shrunk(value: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
     pair that is not a rate, or a cohort of fewer than two rates, keeps its raw ratio
     (``docs/plans.md``); an unmeasured value stays unmeasured.
     """
+    from .ebayes import fit_beta_prior, shrink, usable  # scipy: only for plans that shrink
+
     ok = usable(num, den) & ~np.isnan(value)
     if ok.sum() < 2:
         return value

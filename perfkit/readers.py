@@ -20,16 +20,16 @@ from __future__ import annotations
 import csv
 import io as _stdio
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from .convert import show_value
 from .errors import Problem, rows_text
@@ -116,12 +116,16 @@ class FileCells:
         One per column holding data under a blank or merged header cell (not in ``frame``).
     decimal_comma : bool
         A CSV separated by ``;``, whose numbers use the decimal comma.
+    codes : dict of str to (numpy.ndarray, numpy.ndarray)
+        Text columns whose integer codes and distinct values came with the reading (the
+        dictionary of a Parquet column), by column name.
     """
 
     frame: pd.DataFrame  # the file's columns under the header's names, cells as read
     rows: np.ndarray  # the user's row number of each frame row
     unnamed: list[Problem] = field(default_factory=list)  # data under a blank header cell
     decimal_comma: bool = False
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 #: The first bytes of files that are not text, what they are and the fix, for a file that
@@ -142,8 +146,8 @@ _NOT_TEXT = (
 )
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and ``""``, or ``("", problem)`` when it is not text.
+def _decode(data: bytes) -> tuple[str, str, str]:
+    """The text of a CSV file, ``""`` and its encoding, or ``("", problem, "")`` if not text.
 
     The whole file is decoded, so a character cut by a read boundary cannot mislead the
     choice: valid UTF-8 (with or without a BOM) is always read as UTF-8, UTF-16 with its BOM
@@ -152,25 +156,27 @@ def _decode(data: bytes) -> tuple[str, str]:
     """
     for magic, what, fix in _NOT_TEXT:
         if data.startswith(magic):
-            return "", f"{what}; {fix}"
+            return "", f"{what}; {fix}", ""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), ""
+            return data.decode("utf-16"), "", "utf-16"
         except UnicodeDecodeError:
-            return "", f"is not valid UTF-16 text despite its byte-order mark; {_CSV_FIX}"
+            return "", f"is not valid UTF-16 text despite its byte-order mark; {_CSV_FIX}", ""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return "", f"holds binary data (a zero byte on line {line}), not CSV text; {_CSV_FIX}"
+        return "", f"holds binary data (a zero byte on line {line}), not CSV text; {_CSV_FIX}", ""
     try:
-        return data.decode("utf-8-sig"), ""
+        return data.decode("utf-8-sig"), "", "utf-8"
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
     try:
-        return data.decode("gb18030"), ""
+        return data.decode("gb18030"), "", "gb18030"
     except UnicodeDecodeError:
-        return "", (
+        return (
+            "",
             f"is not UTF-8 text (line {line} holds bytes that are neither UTF-8 nor GB18030); "
-            "save it as CSV UTF-8"
+            "save it as CSV UTF-8",
+            "",
         )
 
 
@@ -199,10 +205,11 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 def _read_csv(path: Path, needed: set[str], any_of: set[str], wanted: list[str]) -> FileCells | str:
     """Read a CSV file as text; returns what was read or a problem text."""
-    text, problem = _decode(path.read_bytes())
+    data = path.read_bytes()
+    text, problem, encoding = _decode(data)
     if problem:
         return problem
-    if not text.strip():
+    if not text or text.isspace():  # (not strip(): that copies the whole text)
         return "holds no header row"
     try:
         delim, lines, k = _split_head(text[:65536], needed, any_of)
@@ -210,7 +217,9 @@ def _read_csv(path: Path, needed: set[str], any_of: set[str], wanted: list[str])
         return f"cannot be read as CSV ({exc}); save it again as CSV (comma separated)"
     name = _DELIMITER_NAMES[delim]
     header = lines[k] if k < len(lines) else []
-    frame = _fast_csv(text, delim, k, header)
+    # pyarrow reads UTF-8 bytes: the file's own when it is UTF-8
+    utf8 = data if encoding == "utf-8" else text.lstrip("\ufeff").encode("utf-8")
+    frame = _fast_csv(utf8, delim, k, header)
     if frame is not None:  # the column-wise good path
         return FileCells(frame, np.arange(len(frame)) + k + 2, decimal_comma=delim == ";")
     try:
@@ -260,26 +269,32 @@ def _read_csv(path: Path, needed: set[str], any_of: set[str], wanted: list[str])
     return read
 
 
-def _fast_csv(text: str, delim: str, k: int, header: list[str]) -> pd.DataFrame | None:
+def _fast_csv(data: bytes, delim: str, k: int, header: list[str]) -> pd.DataFrame | None:
     """The cells of a well-formed CSV read column-wise by pyarrow, or None to read it slowly.
 
-    The good path: every row holds as many cells as the header, which names every column
-    once, and no line is blank (so row numbers are line numbers, as the forgiving reader
-    counts them). Anything else (and any error of pyarrow's) returns None, and the forgiving
-    reader finds and words the problem. Cells are text, an empty cell missing, as there.
+    ``data`` is the file as UTF-8 bytes (a byte-order mark is skipped). The good path: every
+    row holds as many cells as the header, which names every column once, and no line is
+    blank and every line ends in ``\n`` or ``\r\n`` (so row numbers are line numbers, as the
+    forgiving reader counts them: the lines are counted against the rows pyarrow read).
+    Anything else (and any error of pyarrow's) returns None, and the forgiving reader finds
+    and words the problem. Cells are text, an empty cell missing, as there.
     """
     names = [str(h) for h in header]
     if not names or any(_blank(h) for h in names) or len(set(names)) != len(names):
         return None
-    body = text.lstrip("\ufeff")
-    if "\n\n" in body or "\n\r\n" in body or "\r\r" in body:
-        return None  # blank lines: the forgiving reader keeps their row numbers
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
+    octets = np.frombuffer(data, dtype=np.uint8)
+    lines = int(np.count_nonzero(octets == 10)) + (0 if data.endswith(b"\n") else 1)
+    if b"\r" in data:  # Windows line ends are fine; a carriage return alone is not
+        cr = np.flatnonzero(octets == 13) + 1
+        if cr[-1] == len(octets) or (octets[cr] != 10).any():
+            return None  # lines as the forgiving reader counts them
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
 
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
         table = pacsv.read_csv(
-            pa.py_buffer(body.encode("utf-8")),
+            pa.py_buffer(data).slice(bom),
             read_options=pacsv.ReadOptions(
                 skip_rows=k, column_names=names, skip_rows_after_names=1, block_size=1 << 24
             ),
@@ -293,10 +308,12 @@ def _fast_csv(text: str, delim: str, k: int, header: list[str]) -> pd.DataFrame 
         )
     except Exception:  # noqa: BLE001 - a ragged row, a stray quote: the forgiving path words it
         return None
-    frame = pd.DataFrame(
-        {n: pd.Series(table.column(i), dtype="str") for i, n in enumerate(names)},
-        index=pd.RangeIndex(table.num_rows),
-    )
+    if table.num_rows != lines - k - 1:
+        return None  # blank lines, which pyarrow skips: the forgiving reader keeps their rows
+    frame = table.to_pandas(self_destruct=True)
+    for name in names:
+        if frame[name].dtype != "str":
+            frame[name] = frame[name].astype("str")
     return frame
 
 
@@ -326,6 +343,8 @@ def _excel_sheet(book: pd.ExcelFile, sheet: str | int | None) -> str | None:
 
 def _merged_over(path: Path, sheet: str, row: int) -> list[Any]:
     """The merged cell ranges of ``sheet`` that cover sheet row ``row`` (from 1)."""
+    import openpyxl  # here, not at the top: only workbooks need it
+
     try:
         ws = openpyxl.load_workbook(path)[sheet]  # not read-only: that mode hides merges
         return [r for r in ws.merged_cells.ranges if r.min_row <= row <= r.max_row]
@@ -364,6 +383,8 @@ def _read_excel(
     unnamed = [(j, np.flatnonzero(_filled(body.iloc[:, j]))) for j in blank]
     unnamed = [(j, filled) for j, filled in unnamed if len(filled)]
     if unnamed:
+        from openpyxl.utils import get_column_letter
+
         hrow = k + 1  # the header's sheet row
         merges = _merged_over(path, name, hrow)
         hint = _lacking(wanted, {norm_name(header.iloc[j]) for j in keep})
@@ -391,9 +412,46 @@ def _read_excel(
 
 
 def _read_parquet(path: Path) -> FileCells | str:
+    """Read a Parquet file; its text columns come with their integer codes.
+
+    Text columns are read as Arrow dictionaries (Parquet stores them so, which spares
+    hashing every cell again) and decoded to text once; their codes and distinct values go
+    into :attr:`FileCells.codes` for the checks that follow.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .frames import dictionary_codes
+
     try:
-        frame = pd.read_parquet(path)
+        schema = pq.read_schema(path)
+        names = [f.name for f in schema]
+        text = [
+            f.name
+            for f in schema
+            if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+            and names.count(f.name) == 1
+        ]
+        table = pq.read_table(path, read_dictionary=text)
+
+        def decode(name: str) -> tuple[str, Any, Any]:
+            column = table.column(name)
+            if not pa.types.is_dictionary(column.type):
+                return name, None, None
+            return name, dictionary_codes(column), column.cast(schema.field(name).type)
+
+        with ThreadPoolExecutor(max(1, min(len(text), os.cpu_count() or 1))) as pool:
+            decoded = list(pool.map(decode, text))  # Arrow and numpy work outside the GIL
+        codes = {}
+        for name, got, column in decoded:
+            if got is not None:
+                codes[name] = got
+                j = table.schema.get_field_index(name)
+                table = table.set_column(j, schema.field(name), column)
+        frame = table.to_pandas()
     except Exception:  # pyarrow raises several types for unreadable files
         return "cannot be read as a Parquet file; write it again, e.g. with DataFrame.to_parquet"
     frame.columns = [str(c) for c in frame.columns]
-    return FileCells(frame.reset_index(drop=True), np.arange(1, len(frame) + 1))
+    frame = frame.reset_index(drop=True)
+    codes = {n: c for n, c in codes.items() if n in frame.columns and len(c[0]) == len(frame)}
+    return FileCells(frame, np.arange(1, len(frame) + 1), codes=codes)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .backends import ActualsBackend, actuals_backend
-from .convert import Table, check_known_ids, prepare_table
+from .convert import Table, check_known_ids, column_codes, prepare_table
 from .errors import (
     MAX_LISTED,
     DataError,
@@ -28,6 +28,7 @@ from .errors import (
     rows_text,
     suggest,
 )
+from .frames import codes_against
 from .io import Dataset, dataset_from_tables, load_tables
 from .mapping import MappingLike
 from .periods import format_period, latest_complete, parse_period, period_first_month
@@ -169,8 +170,21 @@ def _against_plans(
         return
     ef = emp.frame
     roles = ef["role"]
-    role_of = pd.Series(roles.to_numpy(), index=ef["employee_id"].to_numpy())
+    role_of = pd.Series(roles.to_numpy(), index=pd.Index(ef["employee_id"]))
     role_of = role_of[~role_of.index.duplicated()]
+    role_labels = np.append(role_of.to_numpy(dtype=object), np.nan)  # code -1: no role
+
+    def role_codes(t: Table) -> np.ndarray:
+        """Position in ``role_of`` of each row's employee (-1 if none), per distinct id."""
+        codes, ids = column_codes(t, "employee_id")
+        if not len(role_of) or not len(ids):
+            return np.full(len(codes), -1, dtype=np.int64)
+        found = codes_against(pd.Series(ids, dtype=t.frame["employee_id"].dtype), role_of.index)
+        return np.append(found, -1)[codes]
+
+    def role_for(t: Table) -> pd.Series:
+        """The role of each row's employee (NaN if none), as ``employee_id.map(role_of)``."""
+        return pd.Series(role_labels[role_codes(t)], index=t.frame.index, dtype=object)
 
     def grouped(
         t: Table,
@@ -236,7 +250,8 @@ def _against_plans(
     if act is not None and not act.broken and not act.frame.empty:
         metric = act.frame["metric"]
         allowed = set(RAW_METRICS) | used
-        bad = (metric.notna() & ~metric.isin(allowed)).to_numpy()
+        m_codes, m_names = column_codes(act, "metric")  # each distinct name checked once
+        bad = np.append([m not in allowed for m in m_names], False).astype(bool)[m_codes]
         grouped(
             act,
             bad,
@@ -247,16 +262,20 @@ def _against_plans(
                 f"correct the name{suggest(m, allowed)} or measure it in a plan",
             ),
         )
-        present = set(metric.dropna().unique())
+        present = set(m_names)
         idle = sorted((present & set(RAW_METRICS)) - used)
         if idle and plans:
             notes.append(
                 f"{act.file}: raw metrics no plan uses (kept, not scored): {', '.join(idle)}"
             )
-        pairs = pd.DataFrame(
-            {"role": act.frame["employee_id"].map(role_of).to_numpy(), "metric": metric}
-        ).drop_duplicates()
-        have = set(zip(pairs["role"], pairs["metric"], strict=True))
+        # the (role, raw metric) pairs present, from integer codes: role x metric counts
+        r_codes, r_names = pd.factorize(role_of.to_numpy(dtype=object))
+        r_codes = np.append(r_codes, -1)[role_codes(act)]
+        width = len(m_names) + 1
+        counts = np.bincount(
+            (r_codes + 1) * width + (m_codes + 1), minlength=(len(r_names) + 1) * width
+        ).reshape(len(r_names) + 1, width)
+        have = {(r_names[i], m_names[j]) for i, j in zip(*np.nonzero(counts[1:, 1:]), strict=True)}
         staffed = set(roles.dropna())
         for r in sorted(staffed & set(plans)):
             for m in plans[r].metrics:
@@ -292,7 +311,7 @@ def _against_plans(
         t = tables.get(table)
         if t is None or t.broken or t.frame.empty:
             continue
-        who = t.frame["employee_id"].map(role_of)
+        who = role_for(t)
         ok_pairs = allowed_pairs(kind)
         key = who.fillna("").astype(str) + "\x1f" + t.frame["metric"].fillna("")
         ok_keys = [f"{r}\x1f{m}" for r, m in ok_pairs]
@@ -311,7 +330,7 @@ def _against_plans(
 
     mod = tables.get("modifiers")
     if mod is not None and not mod.broken and not mod.frame.empty:
-        who = mod.frame["employee_id"].map(role_of)
+        who = role_for(mod)
         lo = who.map({r: p.payout.modifier_min for r, p in plans.items()}).astype(float)
         hi = who.map({r: p.payout.modifier_max for r, p in plans.items()}).astype(float)
         labels = mod.frame["period"]
@@ -404,10 +423,12 @@ def _out_of_range(tables: dict[str, Table], problems: ProblemCollector) -> None:
     """
     act = tables.get("actuals")
     if act is not None and not act.broken and not act.frame.empty:
-        metric, value = act.frame["metric"], act.frame["value"]
-        lo = metric.map({m: r[0] for m, r in RAW_METRIC_RANGE.items()}).astype(float)
-        hi = metric.map({m: r[1] for m, r in RAW_METRIC_RANGE.items()}).astype(float)
-        known = lo.notna().to_numpy()
+        metric, value = act.frame["metric"], act.frame["value"].to_numpy(dtype=np.float64)
+        codes, names = column_codes(act, "metric")  # each distinct metric's range once
+        nan = (np.nan, np.nan)
+        bounds = np.array([RAW_METRIC_RANGE.get(m, nan) for m in names] + [nan], dtype=float)
+        lo, hi = bounds[codes, 0], bounds[codes, 1]  # code -1 (no metric) picks the NaNs
+        known = ~np.isnan(lo)
 
         def below(m: str, v: pd.Series) -> tuple[str, str]:
             if RAW_METRIC_RANGE[m][0] == 0:
@@ -437,11 +458,12 @@ def _out_of_range(tables: dict[str, Table], problems: ProblemCollector) -> None:
                 _TOO_BIG,
             )
 
-        checks = (
-            (known & (value < lo).to_numpy(), below),
-            (known & (value > hi).to_numpy(), above),
-            (~known & (value.abs() > MAX_MAGNITUDE).to_numpy(), huge),
-        )
+        with np.errstate(invalid="ignore"):
+            checks = (
+                (known & (value < lo), below),
+                (known & (value > hi), above),
+                (~known & (np.abs(value) > MAX_MAGNITUDE), huge),
+            )
         for mask, text in checks:
             _grouped(act, mask, metric, "value", text, problems)
 
