@@ -89,9 +89,13 @@ format: setup
 sample: setup
 	$(BIN)/perfkit sample $(DATA)
 
+# the speed and memory goals (benchmarks/README.md); bench_files at 200,000 people takes minutes
 benchmark: setup
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_calibration.py
+	$(BIN)/python benchmarks/bench_files.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS) .pytest_cache .ruff_cache
