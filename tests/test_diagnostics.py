@@ -231,7 +231,11 @@ def test_plan_health_for_a_role_agrees_with_diagnose(sample, found):
         "evidence",
         "fix_en",
         "fix_zh",
+        "subject_zh",
     ]
+    rater = table[table["kind"] == "lenient_rater"].iloc[0]
+    assert rater["subject"] == "rater M04 (online_promotion)"
+    assert rater["subject_zh"] == "评分人 M04（online_promotion）"
     expected = diagnostics.findings_frame(diagnostics.for_role(found, plan.role))
     pd.testing.assert_frame_equal(table, expected)
     assert set(table["kind"]) == {"lenient_rater", "threshold_bunching", "quarter_end_spikes"}

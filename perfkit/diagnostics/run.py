@@ -237,22 +237,28 @@ KIND_LABELS = {
     "small_sample": ("Small denominators", "分母过小"),
 }
 SEVERITY_LABELS = {"high": ("high", "高"), "medium": ("medium", "中"), "low": ("low", "低")}
-FRAME_COLUMNS = ["kind", "severity", "role", "subject", "evidence", "fix_en", "fix_zh"]
+FRAME_COLUMNS = [
+    "kind", "severity", "role", "subject", "evidence", "fix_en", "fix_zh", "subject_zh",
+]  # fmt: skip
 _QUIET = {"test", "family_tests", "effect_name", "cutoff_name", "period", "p_two_sided"}
 
 
-def subject_text(subject: Mapping[str, Any]) -> str:
-    """A subject in words: ``rater M04 (online_promotion)``, ``team T8``, ``E0001, E0002``."""
+def subject_text(subject: Mapping[str, Any], *, lang: str = "en") -> str:
+    """A subject in words: ``rater M04 (online_promotion)``, ``team T8``, ``E0001, E0002``
+    (``评分人 M04（online_promotion）``, ``团队 T8`` in Chinese)."""
+    zh = lang == "zh"
     if "rater" in subject:
         roles = subject.get("role") or ", ".join(subject.get("roles", []))
-        return f"rater {subject['rater']} ({roles})"
+        return (
+            f"评分人 {subject['rater']}（{roles}）" if zh else f"rater {subject['rater']} ({roles})"
+        )
     if "team" in subject:
-        return f"team {subject['team']}"
+        return f"团队 {subject['team']}" if zh else f"team {subject['team']}"
     if subject.get("employees"):
         return ", ".join(subject["employees"])
     if "roles" in subject:
-        return "roles " + ", ".join(subject["roles"])
-    return f"role {subject.get('role', '')}"
+        return ("岗位 " if zh else "roles ") + ", ".join(subject["roles"])
+    return ("岗位 " if zh else "role ") + str(subject.get("role", ""))
 
 
 def _number(v: Any) -> str:
@@ -280,9 +286,11 @@ def evidence_text(evidence: Mapping[str, Any]) -> str:
 
 
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
-    """Findings as a table: ``kind, severity, role, subject, evidence, fix_en, fix_zh``.
+    """Findings as a table: :data:`FRAME_COLUMNS` (``kind, severity, role, subject, evidence,
+    fix_en, fix_zh, subject_zh``).
 
-    ``subject`` and ``evidence`` are text (:func:`subject_text`, :func:`evidence_text`);
+    ``subject`` (``subject_zh`` in Chinese) and ``evidence`` are text (:func:`subject_text`,
+    :func:`evidence_text`);
     the frame keeps the findings' order (most severe first). Text from the data (ids, team
     names) is left as it is: escape it when showing it as HTML.
     """
@@ -296,6 +304,7 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
             "evidence": [evidence_text(f.evidence) for f in items],
             "fix_en": [f.fix["en"] for f in items],
             "fix_zh": [f.fix["zh"] for f in items],
+            "subject_zh": [subject_text(f.subject, lang="zh") for f in items],
         },
         columns=FRAME_COLUMNS,
     ).astype(str)
@@ -344,9 +353,10 @@ def findings_text(findings: Iterable[Finding], *, lang: str = "en") -> str:
     for i, f in enumerate(items, 1):
         label = KIND_LABELS.get(f.kind, (f.kind, f.kind))[1 if zh else 0]
         sev = SEVERITY_LABELS[f.severity][1 if zh else 0]
-        lines.append(f"{i}. [{sev}] {label} ({f.kind}): {subject_text(f.subject)}")
-        lines.append(f"   evidence: {evidence_text(f.evidence)}")
-        lines.append(f"   fix: {f.fix['zh' if zh else 'en']}")
+        lines.append(f"{i}. [{sev}] {label} ({f.kind}): {subject_text(f.subject, lang=lang)}")
+        evidence, fix = ("证据：", "建议：") if zh else ("evidence: ", "fix: ")
+        lines.append(f"   {evidence}{evidence_text(f.evidence)}")
+        lines.append(f"   {fix}{f.fix['zh' if zh else 'en']}")
     return "\n".join(lines)
 
 
