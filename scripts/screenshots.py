@@ -45,7 +45,10 @@ def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2400) 
     browser = find_browser()
     if browser is None:
         raise SystemExit("no Chromium found: install it (make chromium) or set PERFKIT_CHROMIUM")
+    if not page.is_file():
+        raise SystemExit(f"{page}: no such page; give --reports the period folder (reports/2026Q3)")
     png.parent.mkdir(parents=True, exist_ok=True)
+    png.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="perfkit-chromium-") as profile:
         subprocess.run(
             [
@@ -66,6 +69,8 @@ def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2400) 
             capture_output=True,
             timeout=120,
         )
+    if not png.is_file():
+        raise SystemExit(f"{page}: Chromium drew no screenshot")
     return png
 
 
