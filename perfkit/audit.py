@@ -252,7 +252,7 @@ def manifest_evaluation(m: Mapping[str, Any], base: Path) -> Any:
     PerfkitError
         When the inputs are refused now, or the events cannot be read.
     """
-    from .evaluation import evaluate, evaluate_dir
+    from .evaluation import evaluate_dir
 
     args = m.get("arguments", {})
     data_dir = base / m["data_dir"]
@@ -260,13 +260,15 @@ def manifest_evaluation(m: Mapping[str, Any], base: Path) -> Any:
     roles = args.get("roles")
     if not args.get("actuals_from"):
         return evaluate_dir(data_dir, period=m["period"], roles=roles, plans_dir=plans_dir)
-    from .backends import connect
-    from .plans import find_plans_dir
-    from .validation import load_checked
 
-    events = connect(str(args["actuals_from"]), dedupe=bool(args.get("dedupe")) or None)
-    dataset, plans = load_checked(data_dir, plans_dir=find_plans_dir(plans_dir), actuals=events)
-    return evaluate(dataset, plans, m["period"], roles=roles)
+    def events() -> Any:  # connected once the plans, roles and period are checked
+        from .backends import connect
+
+        return connect(str(args["actuals_from"]), dedupe=bool(args.get("dedupe")) or None)
+
+    return evaluate_dir(
+        data_dir, period=m["period"], roles=roles, plans_dir=plans_dir, actuals=events
+    )
 
 
 def verify(path: str | Path, *, regenerate: Regenerate | None = None) -> list[str]:

@@ -8,10 +8,10 @@ row per employee and period, with the payout and its explanation).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -322,6 +322,7 @@ def evaluate_dir(
     period: PeriodsLike,
     roles: Iterable[str] | str | None = None,
     plans_dir: str | Path | None = None,
+    actuals: ActualsBackend | Callable[[], ActualsBackend | None] | None = None,
 ) -> Evaluation:
     """Load a data folder and the plans, check them as ``perfkit validate`` does, evaluate.
 
@@ -335,6 +336,13 @@ def evaluate_dir(
     plans_dir : str or Path, optional
         Folder of ``<role>.yaml`` plans; found by :func:`perfkit.plans.find_plans_dir` when
         omitted.
+    actuals : ActualsBackend or callable, optional
+        Read the monthly actuals from this backend (e.g. raw events rolled up where they
+        live, :func:`perfkit.backends.connect`) instead of the folder's actuals file, checked
+        as ``perfkit validate --actuals-from`` checks them. The plans, roles and period are
+        checked first, before the backend is read; a callable taking no argument is called
+        only then, so that connecting (which fails for a missing file or table) comes after
+        those checks too.
 
     Returns
     -------
@@ -355,5 +363,6 @@ def evaluate_dir(
     for item in items:
         if not is_latest(item):
             parse_period(item, where="period")
-    dataset, plans = load_checked(data_dir, plans_dir=folder)
+    backend = actuals() if callable(actuals) and not hasattr(actuals, "monthly") else actuals
+    dataset, plans = load_checked(data_dir, plans_dir=folder, actuals=cast(Any, backend))
     return evaluate(dataset, _select_plans(plans, roles), period)

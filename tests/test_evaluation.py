@@ -229,6 +229,31 @@ def test_evaluate_dir_reads_a_folder(tmp_path, plans):
     assert ev.total() == {"CNY": 51898.34}
 
 
+def test_evaluate_dir_reads_the_actuals_from_a_backend(tmp_path, plans):
+    from perfkit.backends import FrameActuals
+    from perfkit.errors import PlanError
+
+    ds = worked_example_dataset()
+    for name in ("employees", "actuals", "targets", "ratings", "modifiers"):
+        getattr(ds, name).to_csv(tmp_path / f"{name}.csv", index=False)
+    wrong = ds.actuals.assign(value=ds.actuals["value"] * 2)  # the file's actuals are not used
+    wrong.to_csv(tmp_path / "actuals.csv", index=False)
+    backend = FrameActuals(ds.actuals.copy())
+    ev = evaluate_dir(tmp_path, period="2026Q3", plans_dir=PLANS_DIR, actuals=backend)
+    assert ev.total() == {"CNY": 51898.34}
+    assert evaluate_dir(tmp_path, period="2026Q3", plans_dir=PLANS_DIR).total() != ev.total()
+    # a callable is connected only after the plans, roles and period are checked
+    called = []
+    with pytest.raises(PlanError, match="has no plan"):
+        evaluate_dir(
+            tmp_path, period="2026Q3", plans_dir=PLANS_DIR, roles="nobody",
+            actuals=lambda: called.append(1) or backend,
+        )  # fmt: skip
+    assert not called
+    got = evaluate_dir(tmp_path, period="2026Q3", plans_dir=PLANS_DIR, actuals=lambda: backend)
+    assert got.total() == ev.total()
+
+
 def test_sample_data_set_evaluates_cleanly(sample_dir, plans):
     if not (sample_dir / "employees.csv").exists():
         pytest.skip("data/sample not generated")

@@ -254,24 +254,17 @@ def _evaluate_events(
 ) -> Any:
     """``evaluate_dir`` with the monthly actuals rolled up from ``--actuals-from``.
 
-    The same checks in the same order: the plans, the roles and the period first (before
-    the events are read), then the folder and the monthly sums as ``perfkit validate
+    The same checks in the same order (:func:`perfkit.evaluation.evaluate_dir`): the plans,
+    the roles and the period first (the backend is only connected then, and the events are
+    read after), then the folder and the monthly sums as ``perfkit validate
     --actuals-from`` checks them; data it refuses is never paid.
     """
-    from ..evaluation import evaluate
-    from ..periods import is_latest, parse_period
-    from ..plans import find_plans_dir, load_plans, role_plan
-    from ..validation import load_checked
+    from ..evaluation import evaluate_dir
 
-    folder = find_plans_dir(plans_dir)
-    load_plans(folder)  # a missing or broken plans folder, as evaluate_dir says it
-    for role in roles or ():
-        role_plan(folder, role)  # a role with no plan, before any event is read
-    if not is_latest(period):
-        parse_period(period, where="period")
-    backend = _events_backend(actuals_from, dedupe)
-    dataset, plans = load_checked(data_dir, plans_dir=folder, actuals=backend)
-    return evaluate(dataset, plans, period, roles=roles)
+    return evaluate_dir(
+        data_dir, period=period, roles=roles, plans_dir=plans_dir,
+        actuals=lambda: _events_backend(actuals_from, dedupe),
+    )  # fmt: skip
 
 
 @click.command()
