@@ -18,7 +18,13 @@ chunk runs its notebooks one after another in **one kernel**, reset between repo
 batch pays a kernel start and the imports once per worker, not once per report; the data
 set is read once per kernel (:func:`perfkit.display.load_data`). The chunks go to a local
 process pool, or to any :class:`concurrent.futures.Executor` given (a thread pool, a
-process pool, a ``dask.distributed`` client's ``get_executor()``).
+process pool, a ``dask.distributed`` client's ``get_executor()``). The local pool's fork
+server imports what a worker needs once (:data:`_WORKER_MODULES`); each worker warms its
+kernel (imports, data, then :func:`gc.freeze`, so that the collection each reset runs skips
+what the kernel keeps) while the batch checks the data, and resets it while it exports the
+report just run. The department's plan-health findings are worked out once, in a thread of
+the batch, while the notebooks run; each report's last cell waits for them
+(:func:`wait_for_findings`).
 
 The index page is an overview: one line per role with the change against the previous
 period, a total over every role, each term explained once, the headcount reconciled with
@@ -410,7 +416,16 @@ class _Kernel:
     Started on first use in ``cwd``, its standard error going to a private temporary file
     (each role's part of it is kept as ``<role>.log`` when the role fails); reset between
     two notebooks; started again if it died; shut down by :meth:`close`.
+
+    Code of the batch's own (the warm-up, the reset) is sent on the shell channel alone and
+    only its reply awaited: no output is wanted, so the client needs no output channel and
+    no ready handshake (which waits a fifth of a second for output to settle). Sending and
+    awaiting are apart (:meth:`send`, :meth:`finish`), so the worker can do its own part of
+    the work (the HTML export, its imports) while the kernel runs it.
     """
+
+    #: Seconds the kernel may take to run the batch's own code (the warm-up reads the data).
+    TIMEOUT = 180.0
 
     def __init__(self, cwd: str) -> None:
         import tempfile
@@ -420,6 +435,7 @@ class _Kernel:
         self.log_path = self._dir / "kernel.log"
         self.km: Any = None
         self._log: Any = None
+        self._resetting: tuple[Any, str] | None = None
 
     def manager(self) -> Any:
         """The kernel manager, with a live kernel (started now if needed)."""
@@ -436,30 +452,79 @@ class _Kernel:
         self.km = km
         return km
 
-    def run(self, code: str) -> None:
-        """Run ``code`` in the kernel without a prompt number; a kernel that fails is stopped."""
+    def send(self, code: str) -> tuple[Any, str] | None:
+        """Start running ``code`` (no prompt number); :meth:`finish` awaits it.
+
+        Returns
+        -------
+        (client, message id), or None when no kernel could be started.
+        """
         from jupyter_client.blocking import BlockingKernelClient
 
-        km = self.manager()
-        info = km.get_connection_info(session=True)  # the session signs the messages
-        kc = BlockingKernelClient(**info, connection_file=km.connection_file, parent=km)
-        kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive(
-                code, store_history=False, timeout=120, output_hook=lambda msg: None
-            )
-            if reply.get("content", {}).get("status") != "ok":
-                self._stop()
+            km = self.manager()
+            info = km.get_connection_info(session=True)  # the session signs the messages
+            kc = BlockingKernelClient(**info, connection_file=km.connection_file, parent=km)
+            kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        except Exception:  # a kernel that cannot start is tried again when next needed
+            self._stop()
+            return None
+        try:
+            return kc, kc.execute(code, store_history=False, allow_stdin=False)
+        except Exception:
+            kc.stop_channels()
+            self._stop()
+            return None
+
+    def finish(self, sent: tuple[Any, str] | None) -> bool:
+        """Wait until the code :meth:`send` sent has run; a kernel that fails it is stopped.
+
+        Returns
+        -------
+        bool
+            True when it ran without an error.
+        """
+        import queue
+
+        if sent is None:
+            return False
+        kc, msg_id = sent
+        deadline = time.monotonic() + self.TIMEOUT
+        try:
+            while True:
+                try:
+                    msg = kc.get_shell_msg(timeout=0.5)
+                except queue.Empty:
+                    if self.km is None or not self.km.is_alive() or time.monotonic() > deadline:
+                        self._stop()
+                        return False
+                    continue
+                if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                    ok = msg.get("content", {}).get("status") == "ok"
+                    if not ok:
+                        self._stop()
+                    return bool(ok)
         except Exception:  # a kernel that cannot run it is started afresh when next needed
             self._stop()
+            return False
         finally:
             kc.stop_channels()
 
+    def run(self, code: str) -> bool:
+        """Run ``code`` in the kernel without a prompt number; a kernel that fails is stopped."""
+        return self.finish(self.send(code))
+
+    def begin_reset(self) -> None:
+        """Start forgetting the last notebook (its variables, figures and prompt numbers);
+        :meth:`reset` waits for it. Nothing if the kernel is dead."""
+        if self._resetting is None and self.km is not None and self.km.is_alive():
+            self._resetting = self.send(_RESET_CODE)
+
     def reset(self) -> None:
         """Forget the last notebook's variables and figures (nothing if the kernel is dead)."""
-        if self.km is not None and self.km.is_alive():
-            self.run(_RESET_CODE)
+        self.begin_reset()
+        sent, self._resetting = self._resetting, None
+        self.finish(sent)
 
     def log_offset(self) -> int:
         try:
@@ -478,6 +543,9 @@ class _Kernel:
             return b""
 
     def _stop(self) -> None:
+        sent, self._resetting = self._resetting, None
+        if sent is not None:
+            sent[0].stop_channels()
         if self.km is None:
             return
         try:
@@ -503,7 +571,7 @@ _WARM: list[_Kernel] = []
 
 #: What a warm kernel runs while the batch checks the data: the report's imports and the data.
 _WARM_CODE = """import perfkit
-from perfkit import display, plotting, summary
+from perfkit import display, plotting, reports, summary
 import perfkit.evaluation
 try:
     import perfkit.diagnostics
@@ -511,17 +579,29 @@ except Exception:
     pass
 _perfkit_warm = display.load_data({data_dir!r})
 del _perfkit_warm
+import gc as _perfkit_gc
+_perfkit_gc.collect()
+_perfkit_gc.freeze()
+del _perfkit_gc
 """
 
 
-def _warm_worker(cwd: str, data_dir: str) -> None:
+def _warm_worker(cwd: str, data_dir: str, lang: str = "en") -> None:
     """Pool initializer: start a kernel in the notebook's folder, import what a report needs
-    and read the data set, while the batch is still checking it."""
+    and read the data set, while the batch is still checking it; meanwhile the worker
+    imports papermill and builds its HTML exporter."""
     try:
         kernel = _Kernel(cwd)
-        kernel.run(_WARM_CODE.format(data_dir=data_dir))
+        sent = kernel.send(_WARM_CODE.format(data_dir=data_dir))
     except Exception:  # no warm kernel: the share starts its own
         return
+    try:
+        import papermill  # noqa: F401 - imported now, while the kernel imports its part
+
+        _exporter(lang)
+    except Exception:  # the first report builds them, or says what is wrong
+        pass
+    kernel.finish(sent)
     _WARM.append(kernel)
     multiprocessing.util.Finalize(None, kernel.close, exitpriority=10)
 
@@ -549,6 +629,7 @@ def _run_role(job: _Job, kernel: _Kernel) -> _Outcome:
 
     The kernel's own messages while it runs are kept as ``<role>.log`` beside the notebook
     only when the role fails. A marker file tells the batch the role is done (progress).
+    The kernel is reset for the next report while the worker exports this one.
     """
     start = time.perf_counter()
     offset = kernel.log_offset()
@@ -574,9 +655,10 @@ def _execute_role(job: _Job, kernel: _Kernel) -> _Outcome:
 
     out_nb = Path(job.out_dir) / f"{job.role}.ipynb"
     failure = None
+    nb = None
     try:
         km = kernel.manager()
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             job.notebook,
             str(out_nb),
             parameters=job.parameters,
@@ -599,9 +681,11 @@ def _execute_role(job: _Job, kernel: _Kernel) -> _Outcome:
             _first_line(str(exc)),
             out_nb.name if out_nb.exists() else None,
         )
+    kernel.begin_reset()  # the kernel forgets this report while the worker exports it
     if not out_nb.exists():
         return _Outcome(job.role, failure=failure)
-    nb = nbformat.read(out_nb, as_version=4)
+    if nb is None:  # papermill wrote the failed run (with its error marked) before raising
+        nb = nbformat.read(out_nb, as_version=4)
     _strip_timing(nb)
     nbformat.write(nb, out_nb)
     if failure is not None:
@@ -626,12 +710,22 @@ def _first_line(message: str, limit: int = 500) -> str:
     return msg if len(msg) <= limit else msg[: limit - 1] + "…"
 
 
-def _pool(jobs: int, *, warm: tuple[str, str] | None = None) -> ProcessPoolExecutor:
-    """The local worker pool; with ``warm`` (notebook folder, data folder) each worker starts
-    and warms a kernel as soon as it starts (:func:`_warm_worker`)."""
+#: Modules a pool worker needs, imported once by the fork server (:func:`_pool`).
+_WORKER_MODULES = ("perfkit.reports", "papermill", "nbconvert", "jupyter_client.blocking")
+
+
+def _pool(jobs: int, *, warm: tuple[str, str, str] | None = None) -> ProcessPoolExecutor:
+    """The local worker pool; with ``warm`` (notebook folder, data folder, language) each
+    worker starts and warms a kernel as soon as it starts (:func:`_warm_worker`)."""
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
     context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # the fork server imports what a worker needs once, and each worker starts as a copy
+        # of it: without this every worker imports them itself (papermill's nbformat alone
+        # takes 1.5-2.5 s: jsonschema builds an IRI grammar parser when imported). Only the
+        # first pool of a process starts the server; later pools share it.
+        context.set_forkserver_preload(["__main__", *_WORKER_MODULES])
     if warm is None:
         return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
     return ProcessPoolExecutor(
@@ -639,8 +733,27 @@ def _pool(jobs: int, *, warm: tuple[str, str] | None = None) -> ProcessPoolExecu
     )
 
 
-def _abandon(pool: ProcessPoolExecutor) -> None:
+def _start_workers(pool: ProcessPoolExecutor, n: int) -> threading.Thread:
+    """Have the pool start its ``n`` workers (each warms a kernel), from a thread: the
+    first start of the fork server waits for its imports (:data:`_WORKER_MODULES`), which
+    the batch does not wait for while it checks the data."""
+
+    def start() -> None:
+        try:
+            for _ in range(n):
+                pool.submit(_noop)
+        except Exception:  # a pool that cannot start says so when the shares are submitted
+            pass
+
+    thread = threading.Thread(target=start, name="perfkit-pool-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def _abandon(pool: ProcessPoolExecutor, starting: threading.Thread | None = None) -> None:
     """Stop a pool at once (its warm kernels stop when their worker goes)."""
+    if starting is not None:
+        starting.join()  # every worker it starts is stopped below
     procs = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in procs:
@@ -671,27 +784,146 @@ def _chunks(jobs: list[_Job], n: int, size: Mapping[str, int]) -> list[tuple[_Jo
 FINDINGS_FILE = "plan_health.json"
 
 
-def _department_findings(dataset: Any, plans_dir: Path, label: str) -> list[Any] | None:
+#: Marker files beside :data:`FINDINGS_FILE` while the batch works the findings out, and
+#: when it could not (each report then works out its own, as outside a batch).
+_FINDINGS_PENDING = ".perfkit-findings-pending"
+_FINDINGS_NONE = ".perfkit-findings-none"
+
+
+def _department_findings(
+    dataset: Any, plans_dir: Path, label: str, plans: Mapping[str, Plan] | None = None
+) -> list[Any] | None:
     """Every plan-health finding for the period, worked out once for the whole batch.
 
     The checks see every plan of the folder that loads (not only the roles reported), so a
-    role's findings do not depend on ``--roles``. None when :mod:`perfkit.diagnostics` is
-    missing or the checks refuse the data (each report then says so in its section).
+    role's findings do not depend on ``--roles``; ``plans``, when given, are those plans
+    already loaded. None when :mod:`perfkit.diagnostics` is missing or the checks refuse
+    the data (each report then says so in its section).
     """
     try:
         from .diagnostics import diagnose
     except ImportError:
         return None
     every: dict[str, Plan] = {}
-    for role, path in plan_files(plans_dir).items():
-        try:
-            every[role] = load_plan(path)
-        except PerfkitError:
-            continue
+    if plans is not None:
+        every = dict(plans)
+    else:
+        for role, path in plan_files(plans_dir).items():
+            try:
+                every[role] = load_plan(path)
+            except PerfkitError:
+                continue
     try:
         return diagnose(dataset, every, label)
     except PerfkitError:
         return None
+
+
+class _FindingsWriter:
+    """The batch's plan-health findings, worked out in a thread while the notebooks run.
+
+    A marker file says the findings are on their way; once worked out they are written as
+    :data:`FINDINGS_FILE` in one rename (so a report never reads half of it) and only then
+    is the marker removed; when they cannot be worked out a second marker says so first.
+    Each report's last cell waits for either (:func:`wait_for_findings`). The findings are
+    the same whenever they arrive: one computation on the data and plans of the batch.
+    """
+
+    def __init__(
+        self, dataset: Any, plans_dir: Path, label: str, plans: Mapping[str, Plan], folder: Path
+    ) -> None:
+        self.folder = folder
+        self._found: list[Any] | None = None
+        self._error: BaseException | None = None
+        (folder / _FINDINGS_PENDING).touch()
+        self._thread = threading.Thread(
+            target=self._work,
+            args=(dataset, plans_dir, label, plans),
+            name="perfkit-plan-health",
+            daemon=True,  # an interrupted batch does not wait for it
+        )
+        self._thread.start()
+
+    def _work(self, dataset: Any, plans_dir: Path, label: str, plans: Mapping[str, Plan]) -> None:
+        written = False
+        try:
+            found = _department_findings(dataset, plans_dir, label, plans)
+            if found is not None:
+                from .diagnostics import findings_document
+
+                with atomic_path(self.folder / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
+                    part.write_text(findings_document(found), encoding="utf-8")
+                written = True
+            self._found = found
+        except BaseException as exc:  # raised again by result(), in the batch's thread
+            self._error = exc
+        finally:
+            try:
+                if not written:
+                    (self.folder / _FINDINGS_NONE).touch()
+                (self.folder / _FINDINGS_PENDING).unlink(missing_ok=True)
+            except OSError:  # the batch was interrupted and its folder removed
+                pass
+
+    def result(self) -> list[Any] | None:
+        """The findings (None if they could not be worked out), once written.
+
+        Raises
+        ------
+        Exception
+            What working them out or writing them raised.
+        """
+        self._thread.join()
+        (self.folder / _FINDINGS_NONE).unlink(missing_ok=True)
+        if self._error is not None:
+            raise self._error
+        return self._found
+
+
+def wait_for_findings(path: str | Path, *, timeout: float = 3600.0) -> str:
+    """The plan-health findings file a report batch is writing, once it is written whole.
+
+    The batch works the department's findings out while its notebooks run, and each
+    report's last cell waits here for them (:class:`_FindingsWriter`); a findings file
+    written before (``perfkit diagnose --format json``) is returned at once.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``findings_file`` parameter of the report notebook; empty outside a batch.
+    timeout : float
+        Seconds to wait at most.
+
+    Returns
+    -------
+    str
+        ``path`` when the file is there, or nobody is writing it (then reading it says what
+        is wrong); ``""`` when ``path`` is empty or the batch could not work the findings
+        out (the report then works out its own, as outside a batch).
+
+    Raises
+    ------
+    PerfkitError
+        If the batch has not written them within ``timeout`` seconds.
+    """
+    if not path:
+        return ""
+    path = Path(path)
+    pending, none = path.with_name(_FINDINGS_PENDING), path.with_name(_FINDINGS_NONE)
+    deadline = time.monotonic() + timeout
+    while pending.exists():
+        if path.is_file() or none.exists():
+            break
+        if time.monotonic() > deadline:
+            raise PerfkitError(
+                f"{path}: the report batch did not write its plan-health findings within "
+                f"{timeout:.0f} s"
+            )
+        time.sleep(0.05)
+    # the batch writes the file (or the second marker) before it removes the first marker
+    if path.is_file() or not none.exists():
+        return str(path)
+    return ""
 
 
 def _most_severe_findings(
@@ -1066,17 +1298,17 @@ def run_reports(
     # the local pool starts now: its workers warm a kernel each while the data are checked
     workers = min(jobs, len(plans))
     warm_pool = None
+    starting = None
     if executor is None and workers > 1:
-        warm_pool = _pool(workers, warm=(str(nb_path.parent), str(data_dir)))
-        for _ in range(workers):
-            warm_pool.submit(_noop)
+        warm_pool = _pool(workers, warm=(str(nb_path.parent), str(data_dir), lang))
+        starting = _start_workers(warm_pool, workers)
     try:
         # the checks of perfkit validate; a role whose plan is broken fails on its own
-        dataset, _ = load_checked(data_dir, plans_dir=plans_dir, broken_plans=True)
+        dataset, every_plan = load_checked(data_dir, plans_dir=plans_dir, broken_plans=True)
         label = resolve_periods(period, dataset=dataset, plans=plans)[-1].label
     except BaseException:
         if warm_pool is not None:
-            _abandon(warm_pool)
+            _abandon(warm_pool, starting)
         raise
     output_dir = Path(output_dir)
     folder = output_dir / label
@@ -1105,16 +1337,11 @@ def run_reports(
     outcomes: dict[str, _Outcome] = {}
     try:
         with atomic_dir(folder, mode=file_mode) as tmp:
-            # plan health once for the batch (while the workers warm their kernels): every
-            # report shows its role's part and the index each role's most severe finding
-            found = _department_findings(dataset, Path(plans_dir), label)
-            findings = _most_severe_findings(found, plans)
-            if found is not None:
-                from .diagnostics import findings_document
-
-                with atomic_path(tmp / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
-                    part.write_text(findings_document(found), encoding="utf-8")
-            jobs_list = [_with_out_dir(j, tmp.resolve(), found is not None) for j in jobs_list]
+            # plan health once for the batch, worked out while the notebooks run (each
+            # report's last cell waits for it): every report shows its role's part and the
+            # index each role's most severe finding
+            health = _FindingsWriter(dataset, plans_dir, label, every_plan, tmp)
+            jobs_list = [_with_out_dir(j, tmp.resolve()) for j in jobs_list]
             bar = tqdm(
                 total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
             )
@@ -1160,7 +1387,7 @@ def run_reports(
                                         )
                     except BaseException:
                         if own and warm_pool is not None:
-                            _abandon(warm_pool)  # Ctrl-C: stop the workers and their kernels now
+                            _abandon(warm_pool, starting)  # Ctrl-C: stop them and their kernels
                             warm_pool = None
                         raise
                     finally:
@@ -1173,6 +1400,8 @@ def run_reports(
                 for marker in tmp.glob(f"{_DONE_PREFIX}*"):
                     marker.unlink(missing_ok=True)
 
+            found = health.result()
+            findings = _most_severe_findings(found, plans)
             reports: list[RoleReport] = []
             for job in jobs_list:  # in role order, whatever order they finished in
                 out = outcomes[job.role]
@@ -1222,10 +1451,9 @@ def run_reports(
     )
 
 
-def _with_out_dir(job: _Job, out_dir: Path, findings: bool = False) -> _Job:
+def _with_out_dir(job: _Job, out_dir: Path) -> _Job:
     parameters = dict(job.parameters)
-    if findings:
-        parameters["findings_file"] = str(out_dir / FINDINGS_FILE)
+    parameters["findings_file"] = str(out_dir / FINDINGS_FILE)
     return _Job(job.role, job.notebook, str(out_dir), job.cwd, parameters, job.lang)
 
 
@@ -1236,4 +1464,5 @@ __all__ = [
     "RoleReport",
     "export_html",
     "run_reports",
+    "wait_for_findings",
 ]

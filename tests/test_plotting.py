@@ -250,3 +250,36 @@ def test_heatmap_of_a_large_role_stays_a_readable_size(plan, rng):
     assert ax.collections[0].get_array().size == 2 * n  # every person is drawn
     assert 0 < len(ax.get_yticklabels()) < n  # but not every name is written
     assert len(ax.texts) == 0  # nor every value
+
+
+def test_inline_figures_are_drawn_once_and_shown(tmp_path):
+    """In a notebook, set_style leaves each figure to the inline backend, which shows it
+    after its cell: pyplot's own hook would draw it first on a canvas nobody sees."""
+    import subprocess
+    import sys
+
+    code = """
+from IPython.core.interactiveshell import InteractiveShell
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+class Shell(InteractiveShell):
+    def enable_gui(self, gui=None):
+        pass
+
+shell = Shell.instance()
+shown, draws = [], []
+shell.display_pub.publish = lambda data, **kw: shown.append(sorted(data))
+draw = FigureCanvasAgg.draw
+FigureCanvasAgg.draw = lambda self: (draws.append(1), draw(self))[1]
+shell.run_cell("%matplotlib inline\\nfrom perfkit import plotting\\nplotting.set_style()")
+shell.run_cell("import matplotlib.pyplot as plt\\nplt.subplots(layout='constrained');")
+hooks = [f.__name__ for f in shell.events.callbacks["post_execute"]]
+print(len(draws), shown.count(["image/png", "text/plain"]), "_draw_all_if_interactive" in hooks)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    # one real draw, and the aborted one with which print_figure gets its renderer
+    # (pyplot's hook, run before the inline backend's, would make it three)
+    assert done.stdout.split()[-3:] == ["2", "1", "False"]

@@ -13,6 +13,8 @@ import re
 import shutil
 import stat
 import subprocess
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -104,7 +106,7 @@ def test_published_reports_are_private(batch):
     assert stat.S_IMODE(batch.folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(batch.folder.parent.stat().st_mode) == 0o700
     files = sorted(p for p in batch.folder.iterdir())
-    assert {p.suffix for p in files} == {".html", ".ipynb", ".log"}
+    assert {p.suffix for p in files} == {".html", ".ipynb", ".log", ".json"}  # plan_health.json
     for path in files:
         assert path.is_file(), path
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path.name, oct(path.stat().st_mode))
@@ -383,6 +385,51 @@ def test_export_html_tags_images_and_urls(tmp_path, lang):
     assert "<title>T</title>" in page
 
 
+def _write_later(path: Path, text: str | None, delay: float = 0.3) -> threading.Thread:
+    """As the batch does: after ``delay``, the findings file whole (or the marker saying
+    there are none), then the end of the pending marker."""
+
+    def write() -> None:
+        time.sleep(delay)
+        if text is None:
+            (path.parent / reports._FINDINGS_NONE).touch()
+        else:
+            part = path.with_name(path.name + ".part")
+            part.write_text(text, encoding="utf-8")
+            os.replace(part, path)
+        (path.parent / reports._FINDINGS_PENDING).unlink()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread
+
+
+def test_a_report_waits_for_the_findings_the_batch_is_writing(tmp_path):
+    path = tmp_path / reports.FINDINGS_FILE
+    (tmp_path / reports._FINDINGS_PENDING).touch()
+    writer = _write_later(path, '[{"kind": "x"}]\n')
+    assert reports.wait_for_findings(str(path)) == str(path)
+    assert path.read_text(encoding="utf-8") == '[{"kind": "x"}]\n'  # whole, never a part
+    writer.join()
+    # a file written before (perfkit diagnose), or a wrong path: no waiting, the report
+    # reads it or says what is wrong; outside a batch the report works them out itself
+    assert reports.wait_for_findings(path) == str(path)
+    assert reports.wait_for_findings(tmp_path / "missing.json") == str(tmp_path / "missing.json")
+    assert reports.wait_for_findings("") == ""
+
+
+def test_a_report_works_out_its_findings_when_the_batch_could_not(tmp_path):
+    path = tmp_path / reports.FINDINGS_FILE
+    (tmp_path / reports._FINDINGS_PENDING).touch()
+    writer = _write_later(path, None)
+    assert reports.wait_for_findings(path) == ""
+    writer.join()
+    (tmp_path / reports._FINDINGS_NONE).unlink()
+    (tmp_path / reports._FINDINGS_PENDING).touch()  # a batch that never finishes
+    with pytest.raises(perfkit.PerfkitError, match="did not write its plan-health findings"):
+        reports.wait_for_findings(path, timeout=0.2)
+
+
 def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):
     with pytest.raises(perfkit.PerfkitError, match="--jobs: found 0"):
         run_reports(sample_dir, plans_dir=plans_dir, jobs=0, output_dir=tmp_path)
@@ -407,6 +454,10 @@ def test_period_outside_the_data_fails_before_any_notebook_runs(tmp_path, sample
 
 TINY = """assert "leak" not in globals(), "a variable of the previous report is still here"
 leak = 1
+import json
+from perfkit import reports
+found = reports.wait_for_findings(findings_file)  # the batch works them out meanwhile
+assert found == findings_file and isinstance(json.load(open(found)), list)
 from IPython.display import display
 display({"application/vnd.perfkit.headline+json": {
     "role": role, "name": role, "name_zh": role, "period": period, "headcount": 1,
@@ -421,7 +472,7 @@ def test_default_pool_runs_shares_in_one_reset_kernel_each(tmp_path, sample_dir,
     params = "\n".join(
         f"{k} = {v!r}"
         for k, v in {"data_dir": "", "plans_dir": "", "role": "", "period": "", "team": "",
-                     "lang": "en", "show_pay": False}.items()
+                     "lang": "en", "show_pay": False, "findings_file": ""}.items()
     )  # fmt: skip
     nb.cells = [new_code_cell(params, metadata={"tags": ["parameters"]}), new_code_cell(TINY)]
     path = tmp_path / "tiny.ipynb"
@@ -435,7 +486,7 @@ def test_default_pool_runs_shares_in_one_reset_kernel_each(tmp_path, sample_dir,
         counts = [c.execution_count for c in ran.cells if c.cell_type == "code"]
         assert counts[0] == 1, counts  # prompt numbers start again in a reused kernel
     assert sorted(p.name for p in out.folder.iterdir()) == sorted(
-        ["index.html"] + [f"{r}.{x}" for r in roles for x in ("html", "ipynb")]
+        ["index.html", "plan_health.json"] + [f"{r}.{x}" for r in roles for x in ("html", "ipynb")]
     )
 
 
