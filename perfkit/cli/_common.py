@@ -64,6 +64,29 @@ mode_option = click.option(
     "where they can be read). Default: $PERFKIT_OUTPUT_MODE, else 0600 (only you).",
 )
 
+
+def output_dir_option(*, default: str | None, help: str) -> Callable[[F], F]:
+    """``-o/--output DIR``, the output folder of a command (``output_dir`` in the function).
+
+    Parameters
+    ----------
+    default : str or None
+        The folder used without the option (shown in ``--help``); None: the command
+        prints instead of writing.
+    help : str
+        What goes into the folder.
+    """
+    return click.option(
+        "-o",
+        "--output",
+        "output_dir",
+        default=default,
+        show_default=default is not None,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help,
+    )
+
+
 #: ``--plans DIR``, shared by every command that reads plans.
 plans_option = click.option(
     "--plans",

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from ._common import file_mode, mode_option, period_option, plans_option, user_errors
+from ._common import (
+    file_mode,
+    mode_option,
+    output_dir_option,
+    period_option,
+    plans_option,
+    user_errors,
+)
 
 
 def _write_tables(rec: object, out_dir: Path, *, mode: int) -> list[Path]:
@@ -63,10 +70,11 @@ def _write_tables(rec: object, out_dir: Path, *, mode: int) -> list[Path]:
 @plans_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Plain words, or one JSON object.")  # fmt: skip
-@click.option("-o", "--output", "output_dir", default=None,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the tables the answer rests on (recommendation.json, "
-              "sweep.csv, bands.csv, changes.csv, cost_draws.csv).")  # fmt: skip
+@output_dir_option(
+    default=None,
+    help="Folder to write the tables the answer rests on (recommendation.json, sweep.csv, "
+    "bands.csv, changes.csv, cost_draws.csv).",
+)
 @mode_option
 @user_errors
 def calibrate(

@@ -16,6 +16,7 @@ from ._common import (
     file_mode,
     lang_option,
     mode_option,
+    output_dir_option,
     period_option,
     plans_option,
     roles_option,
@@ -275,15 +276,7 @@ def _evaluate_events(
 @click.option("--jobs", "-j", default=2, show_default=True, help="Worker processes.")
 @lang_option
 @click.option("--show-pay", is_flag=True, help="Include the payout summary (off by default).")
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    default="reports",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Reports folder.",
-)
+@output_dir_option(default="reports", help="Reports folder.")
 @mode_option
 @user_errors
 def report(

@@ -9,6 +9,7 @@ import click
 from ._common import (
     file_mode,
     mode_option,
+    output_dir_option,
     period_option,
     plans_option,
     roles_option,
@@ -38,13 +39,8 @@ from ._common import (
     show_default=True,
     help="Language of the text format's fixes (JSON always holds both).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write findings.json and findings.txt into, instead of printing.",
+@output_dir_option(
+    default=None, help="Folder to write findings.json and findings.txt into, instead of printing."
 )
 @mode_option
 @user_errors

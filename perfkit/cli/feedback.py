@@ -19,6 +19,7 @@ from ._common import (
     file_mode,
     lang_option,
     mode_option,
+    output_dir_option,
     period_option,
     plans_option,
     roles_option,
@@ -154,15 +155,7 @@ REGENERATE = {
     metavar="YYYY-MM",
     help="Also show the pacing of the period open at this month (e.g. 2026-08 for 2026Q3).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    default="scorecards",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder; the pages go into <folder>/<period>/.",
-)
+@output_dir_option(default="scorecards", help="Folder; the pages go into <folder>/<period>/.")
 @mode_option
 @user_errors
 def scorecards_command(
