@@ -790,31 +790,20 @@ _FINDINGS_PENDING = ".perfkit-findings-pending"
 _FINDINGS_NONE = ".perfkit-findings-none"
 
 
-def _department_findings(
-    dataset: Any, plans_dir: Path, label: str, plans: Mapping[str, Plan] | None = None
-) -> list[Any] | None:
+def _department_findings(dataset: Any, label: str, plans: Mapping[str, Plan]) -> list[Any] | None:
     """Every plan-health finding for the period, worked out once for the whole batch.
 
-    The checks see every plan of the folder that loads (not only the roles reported), so a
-    role's findings do not depend on ``--roles``; ``plans``, when given, are those plans
-    already loaded. None when :mod:`perfkit.diagnostics` is missing or the checks refuse
-    the data (each report then says so in its section).
+    ``plans`` are every plan of the folder that loads (as the batch's data check returns
+    them, not only the roles reported), so a role's findings do not depend on ``--roles``.
+    None when :mod:`perfkit.diagnostics` is missing or the checks refuse the data (each
+    report then says so in its section).
     """
     try:
         from .diagnostics import diagnose
     except ImportError:
         return None
-    every: dict[str, Plan] = {}
-    if plans is not None:
-        every = dict(plans)
-    else:
-        for role, path in plan_files(plans_dir).items():
-            try:
-                every[role] = load_plan(path)
-            except PerfkitError:
-                continue
     try:
-        return diagnose(dataset, every, label)
+        return diagnose(dataset, dict(plans), label)
     except PerfkitError:
         return None
 
@@ -829,25 +818,23 @@ class _FindingsWriter:
     the same whenever they arrive: one computation on the data and plans of the batch.
     """
 
-    def __init__(
-        self, dataset: Any, plans_dir: Path, label: str, plans: Mapping[str, Plan], folder: Path
-    ) -> None:
+    def __init__(self, dataset: Any, label: str, plans: Mapping[str, Plan], folder: Path) -> None:
         self.folder = folder
         self._found: list[Any] | None = None
         self._error: BaseException | None = None
         (folder / _FINDINGS_PENDING).touch()
         self._thread = threading.Thread(
             target=self._work,
-            args=(dataset, plans_dir, label, plans),
+            args=(dataset, label, plans),
             name="perfkit-plan-health",
             daemon=True,  # an interrupted batch does not wait for it
         )
         self._thread.start()
 
-    def _work(self, dataset: Any, plans_dir: Path, label: str, plans: Mapping[str, Plan]) -> None:
+    def _work(self, dataset: Any, label: str, plans: Mapping[str, Plan]) -> None:
         written = False
         try:
-            found = _department_findings(dataset, plans_dir, label, plans)
+            found = _department_findings(dataset, label, plans)
             if found is not None:
                 from .diagnostics import findings_document
 
@@ -1340,7 +1327,7 @@ def run_reports(
             # plan health once for the batch, worked out while the notebooks run (each
             # report's last cell waits for it): every report shows its role's part and the
             # index each role's most severe finding
-            health = _FindingsWriter(dataset, plans_dir, label, every_plan, tmp)
+            health = _FindingsWriter(dataset, label, every_plan, tmp)
             jobs_list = [_with_out_dir(j, tmp.resolve()) for j in jobs_list]
             bar = tqdm(
                 total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
