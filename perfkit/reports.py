@@ -930,6 +930,7 @@ def _most_severe_findings(
                 "kind": top.kind,
                 "severity": top.severity,
                 "subject": subject_text(top.subject),
+                "subject_zh": subject_text(top.subject, lang="zh"),
             }
     return out
 
@@ -944,7 +945,9 @@ def _finding_text(found: Mapping[str, Any] | None, lang: str) -> str:
     words = labels.get(kind, (kind, kind))[1 if lang == "zh" else 0]
     sev_key = f"severity_{found.get('severity', '')}"
     sev = text(sev_key, lang=lang) if sev_key in TEXT else str(found.get("severity", ""))
-    subject = str(found.get("subject", ""))
+    subject = str(
+        found.get("subject_zh" if lang == "zh" else "subject", "") or found.get("subject", "")
+    )
     if len(subject) > 30:
         subject = subject[:29] + "…"
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")

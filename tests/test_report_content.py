@@ -308,6 +308,17 @@ def test_index_page_is_an_overview(employees):
         findings={"online": {"kind": "threshold_bunching", "severity": "high", "subject": "E1"}},
     )  # fmt: skip
     assert "最严重的问题" in with_finding and "高：" in with_finding
+    assert reports._most_severe_findings([], ["online"]) == {}
+    from perfkit.diagnostics import Finding
+
+    found = [Finding("lenient_rater", "medium", {"role": "online", "rater": "M04"}, {}, {})]
+    rater = reports._most_severe_findings(found, ["online"])["online"]
+    assert rater["subject"] == "rater M04 (online)"
+    assert rater["subject_zh"] == "评分人 M04（online）"
+    zh_page = reports._index_html("2026Q3", reps, [], lang="zh", findings={"online": rater})
+    assert "（评分人 M04（online））" in zh_page and "rater M04" not in zh_page
+    en_page = reports._index_html("2026Q3", reps, [], lang="en", findings={"online": rater})
+    assert "(rater M04 (online))" in en_page and "评分人" not in en_page
     assert "全部岗位" in with_finding and "人数与数据核对" in with_finding
 
 
