@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MAX_LISTED, ProblemCollector, rows_text, suggest
-from .frames import arrow_strings, text_codes, text_from_codes
+from .frames import arrow_strings, remember_codes, text_codes, text_from_codes
 from .periods import canonical_label
 from .schema import (
     CHECK_FIXES,
@@ -79,8 +79,6 @@ class Table:
         perfkit column -> the name the mapping gives it.
     decimal_comma : bool
         A CSV separated by ``;``: ``1.234,5`` is 1234.5.
-    coded : dict
-        The integer codes of text columns already coded (see :func:`column_codes`).
     """
 
     name: str
@@ -92,10 +90,6 @@ class Table:
     broken: bool = False  # a required column is missing: no row checks, no cross-checks
     mapped: dict[str, str] = field(default_factory=dict)  # perfkit column -> mapping's name
     decimal_comma: bool = False  # a CSV separated by ";": "1.234,5" is 1234.5
-    #: column -> (its Arrow data, codes, distinct values): :func:`column_codes`'s memo
-    coded: dict[str, tuple[Any, np.ndarray, np.ndarray]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
 
     def where(self, pos: int, column: str | None = None) -> str:
         """``actuals.csv, row 14, column value``: frame row ``pos`` as the user sees it."""
@@ -156,8 +150,9 @@ def _cell_text(x: Any) -> Any:
 def column_codes(t: Table, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a text column of ``t`` and its distinct values, hashed once.
 
-    :func:`perfkit.frames.text_codes`, remembered in ``t.coded`` for as long as the column
-    holds the same Arrow data (the checks of several modules code the same columns).
+    :func:`perfkit.frames.text_codes`, which remembers them for as long as the column holds
+    the same Arrow data (the checks of several modules, and the engine, code the same
+    columns).
 
     Returns
     -------
@@ -165,21 +160,12 @@ def column_codes(t: Table, column: str) -> tuple[np.ndarray, np.ndarray]:
         ``-1`` for an empty cell.
     uniques : numpy.ndarray of object
     """
-    s = t.frame[column]
-    data = arrow_strings(s)
-    hit = t.coded.get(column)
-    if hit is not None and data is not None and hit[0] is data:
-        return hit[1], hit[2]
-    codes, uniques = text_codes(s)
-    if data is not None:
-        t.coded[column] = (data, codes, uniques)
-    return codes, uniques
+    return text_codes(t.frame[column])
 
 
 def _remember(t: Table, column: str, got: tuple[np.ndarray, np.ndarray] | None) -> None:
-    data = arrow_strings(t.frame[column])
-    if got is not None and data is not None:
-        t.coded[column] = (data, *got)
+    if got is not None:
+        remember_codes(arrow_strings(t.frame[column]), *got)
 
 
 def _coded_clean(t: Table, column: str) -> tuple[np.ndarray, np.ndarray] | None:

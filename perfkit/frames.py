@@ -9,6 +9,8 @@ combination of those inputs (:func:`distinct`), then spread to the rows by code.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +55,48 @@ def arrow_strings(values: Any) -> Any:
     return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
 
 
+# The codes of Arrow text columns already coded, by the identity of their Arrow data (which
+# is immutable: a column changed in place gets new data, so a memo never goes stale). An
+# entry lives as long as its data; the codes are kept in the smallest integer type.
+_MEMO: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+def remember_codes(data: Any, codes: np.ndarray, uniques: np.ndarray) -> None:
+    """Remember the codes and distinct values of the Arrow text ``data`` (see :func:`known_codes`).
+
+    Parameters
+    ----------
+    data : pyarrow.ChunkedArray or Array
+        The Arrow data behind a pandas ``str`` column (:func:`arrow_strings`).
+    codes : numpy.ndarray of int
+        Position of each row's text in ``uniques``, ``-1`` for a missing value.
+    uniques : numpy.ndarray of object
+    """
+    if data is None or len(codes) != len(data):
+        return
+    small = np.min_scalar_type(-max(len(uniques), 1))  # signed, room for -1
+    key = id(data)
+
+    def forget(_ref: Any, key: int = key) -> None:
+        with _MEMO_LOCK:
+            _MEMO.pop(key, None)
+
+    with _MEMO_LOCK:
+        _MEMO[key] = (weakref.ref(data, forget), codes.astype(small, copy=False), uniques)
+
+
+def known_codes(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The remembered codes (int64) and distinct values of Arrow text ``data``, or None."""
+    if data is None:
+        return None
+    with _MEMO_LOCK:
+        hit = _MEMO.get(id(data))
+    if hit is None or hit[0]() is not data:
+        return None
+    return hit[1].astype(np.int64), hit[2]
+
+
 def codes_against(
     values: pd.Series | np.ndarray, index: pd.Index, *, dtype: Any = np.int64
 ) -> np.ndarray:
@@ -61,9 +105,10 @@ def codes_against(
     Parameters
     ----------
     values : Series or array
-        Labels, e.g. two million employee ids. Arrow-backed text is looked up with one
-        Arrow ``index_in`` pass; categorical series use their codes; anything else is
-        factorized first.
+        Labels, e.g. two million employee ids. Arrow-backed text already coded (checked
+        on reading, :func:`remember_codes`) is looked up by its distinct values; other
+        Arrow-backed text with one Arrow ``index_in`` pass; categorical series use their
+        codes; anything else is factorized first.
     index : pandas.Index
         Unique labels to look the values up in.
     dtype : numpy integer dtype or None
@@ -76,6 +121,12 @@ def codes_against(
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     data = arrow_strings(s)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(id(data)) if data is not None else None
+    if hit is not None and hit[0]() is data:
+        codes, uniques = hit[1], hit[2]
+        lookup = np.append(index.get_indexer(uniques), -1)  # code -1 (missing) -> -1
+        return lookup.astype(dtype or np.int32)[codes]
     if data is not None and len(index) and index.inferred_type == "string":
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -120,9 +171,14 @@ def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if data is None:
         codes, uniques = pd.factorize(values)
         return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+    got = known_codes(data)
+    if got is not None:
+        return got
     import pyarrow.compute as pc
 
-    return dictionary_codes(pc.dictionary_encode(data), compact=False)
+    codes, uniques = dictionary_codes(pc.dictionary_encode(data), compact=False)
+    remember_codes(data, codes, uniques)
+    return codes, uniques
 
 
 def dictionary_codes(data: Any, *, compact: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -46,7 +46,7 @@ import pandas as pd
 
 from .convert import Table, check_known_ids, header_text, prepare_table
 from .errors import DataError, ProblemCollector
-from .frames import arrow_strings
+from .frames import arrow_strings, remember_codes
 from .mapping import DataMapping, MappingLike, TableMapping, read_mapping
 from .readers import norm_name, read_file
 from .schema import (  # re-exported: perfkit.io.RAW_METRICS and friends predate perfkit.schema
@@ -267,9 +267,8 @@ def _read_table(
     if keep.all() and len(set(new_names)) == len(new_names):  # codes read with the file
         for theirs, got_codes in got.codes.items():
             ours = renamed.get(theirs)
-            data = None if ours is None else arrow_strings(raw[ours])
-            if ours is not None and data is not None:
-                t.coded[ours] = (data, *got_codes)
+            if ours is not None:
+                remember_codes(arrow_strings(raw[ours]), *got_codes)
     seen = [norm_name(c) for c in new_names]
     for name in sorted({c for c in seen if seen.count(c) > 1}):
         problems.add(table, 0, file, f"two columns named {name!r}", "rename or remove one")

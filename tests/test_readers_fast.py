@@ -20,7 +20,13 @@ from conftest import append, lines, one, write_lines
 from perfkit import readers
 from perfkit.convert import Table, _schema_holds, column_codes, prepare_table
 from perfkit.errors import DataError, ProblemCollector
-from perfkit.frames import dictionary_codes, text_codes
+from perfkit.frames import (
+    arrow_strings,
+    codes_against,
+    dictionary_codes,
+    known_codes,
+    text_codes,
+)
 from perfkit.io import load_dataset
 from perfkit.schema import TABLES
 
@@ -158,6 +164,25 @@ def test_column_codes_are_remembered_while_the_column_is_the_same() -> None:
     ).assign(value=[1.0, 2.0])
     t = prepare_table(_table("actuals", frame), ProblemCollector(TABLES))
     first = column_codes(t, "employee_id")
-    assert column_codes(t, "employee_id")[0] is first[0]
+    assert known_codes(arrow_strings(t.frame["employee_id"])) is not None  # remembered
+    again = column_codes(t, "employee_id")
+    assert again[0].tolist() == first[0].tolist() == [0, 1]
+    assert again[0].dtype == np.int64
     t.frame = t.frame.assign(employee_id=pd.Series(["E2", "E1"], dtype="str"))
     assert column_codes(t, "employee_id")[1].tolist() == ["E2", "E1"]
+
+
+def test_remembered_codes_never_outlive_a_change_in_place() -> None:
+    """The engine looks the actuals up by the codes the check made; a column changed in
+    place after the check (new Arrow data) is looked up afresh, never by stale codes."""
+    ids = pd.Series(["E3", "E1", None, "E2", "E1"], dtype="str")
+    index = pd.Index(["E1", "E2", "E3"])
+    fresh = codes_against(ids, index, dtype=None)
+    text_codes(ids)  # codes them and remembers the codes
+    assert known_codes(arrow_strings(ids)) is not None
+    by_memo = codes_against(ids, index, dtype=None)
+    assert by_memo.tolist() == fresh.tolist() == [2, 0, -1, 1, 0]
+    assert codes_against(ids, index).dtype == np.int64
+    ids.iloc[0] = "E2"  # new Arrow data: the memo no longer applies
+    assert known_codes(arrow_strings(ids)) is None
+    assert codes_against(ids, index, dtype=None).tolist() == [1, 0, -1, 1, 0]
