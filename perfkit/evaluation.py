@@ -8,8 +8,10 @@ row per employee and period, with the payout and its explanation).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,7 +31,7 @@ from .schema import RESULT_COLUMNS, SCORE_COLUMNS
 from .scoring import block_achievement, score_notes
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Evaluation:
     """The outcome of :func:`evaluate`.
 
@@ -38,6 +40,8 @@ class Evaluation:
     scores : pandas.DataFrame
         One row per (employee, period, metric): ``employee_id, period, role, team, metric,
         kind, direction, actual, target, achievement, score, weight, weighted_score, note``.
+        Built on first use (ten times as many rows as ``results`` for a ten-metric plan):
+        an evaluation whose metric scores are never looked at does not pay for them.
     results : pandas.DataFrame
         One row per (employee, period): ``employee_id, name, period, role, team, manager_id,
         composite, rating, gate_passed, gate_failed, team_result, individual_pct, team_pct,
@@ -48,10 +52,41 @@ class Evaluation:
         The plans used, by role (only the evaluated roles).
     """
 
-    scores: pd.DataFrame
     results: pd.DataFrame
     periods: list[Period]
     plans: dict[str, Plan] = field(default_factory=dict)
+    _scores: pd.DataFrame | None = field(default=None, repr=False)
+    _build: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    _lock: Any = field(default=None, repr=False)
+
+    def __init__(
+        self,
+        scores: pd.DataFrame | Callable[[], pd.DataFrame],
+        results: pd.DataFrame,
+        periods: list[Period],
+        plans: dict[str, Plan] | None = None,
+    ) -> None:
+        """``scores`` is the frame, or a function taking no argument that builds it once."""
+        ready = isinstance(scores, pd.DataFrame)
+        object.__setattr__(self, "results", results)
+        object.__setattr__(self, "periods", periods)
+        object.__setattr__(self, "plans", {} if plans is None else plans)
+        object.__setattr__(self, "_scores", scores if ready else None)
+        object.__setattr__(self, "_build", None if ready else scores)
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """The metric scores (see the class's attributes); built once, on first use."""
+        if self._scores is None:
+            with self._lock:  # two threads asking at once build it once
+                if self._scores is None and self._build is not None:
+                    object.__setattr__(self, "_scores", self._build())
+                    object.__setattr__(self, "_build", None)  # frees the arrays it came from
+        return cast(pd.DataFrame, self._scores)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Evaluation, (self.scores, self.results, self.periods, self.plans))
 
     def total(self) -> dict[str, float]:
         """Total payout per currency: the sum of the rounded lines, exact to the cent."""
@@ -157,15 +192,15 @@ def _evaluate_block(
     modifiers: pd.DataFrame | None,
     team_codes: np.ndarray,
     currencies: Coded,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Scores and results columns of one role's block (results with their sort keys).
+) -> tuple[Callable[[], dict[str, Any]], dict[str, Any]]:
+    """The results columns of one role's block (with their sort keys), and a function that
+    builds its scores columns when the scores are asked for.
 
     ``team_codes`` and ``currencies`` code the roster's teams and currencies once for all
     blocks (a blank currency has code -1). The money is :func:`perfkit.payout.pay`'s.
     """
     plan = block.plan
     roster = table.roster
-    k = len(plan.metrics)
     n = block.n
     emp = block.emp
     labels = np.array([p.label for p in table.periods], dtype=object)
@@ -192,7 +227,6 @@ def _evaluate_block(
         currency=Coded(currencies.codes[emp], currencies.labels), explain_lines=True,
     )  # fmt: skip
     arrays = money.scores
-    notes = score_notes(block.note, block.target, arrays, plan=plan)
     results = {
         "employee_id": Coded(emp, roster.text("ids")),
         "name": Coded(emp, roster.text("names")),
@@ -218,11 +252,19 @@ def _evaluate_block(
         "_r": roster.rank[emp],
         "_m": np.zeros(n, dtype=np.int64),
     }
-    # the metric scores: k rows per person-period, in plan order (no sort keys: evaluate
-    # orders them with their person-periods)
+    return partial(_block_scores, table, block, arrays), results
+
+
+def _block_scores(table: MetricTable, block: MetricBlock, arrays: Any) -> dict[str, Any]:
+    """The metric scores columns of one role's block: k rows per person-period, in plan
+    order (no sort keys: :func:`evaluate` orders them with their person-periods)."""
+    plan, roster = block.plan, table.roster
+    k, n, emp = len(plan.metrics), block.n, block.emp
+    labels = np.array([p.label for p in table.periods], dtype=object)
+    notes = score_notes(block.note, block.target, arrays, plan=plan)
     emp_k = np.repeat(emp, k)
     metric_k = np.tile(np.arange(k), n)
-    scores = {
+    return {
         "employee_id": Coded(emp_k, roster.text("ids")),
         "period": Coded(np.repeat(block.period_pos, k), labels),
         "role": Coded(np.zeros(n * k, dtype=np.int64), np.array([plan.role], dtype=object), 1),
@@ -240,7 +282,14 @@ def _evaluate_block(
         "weighted_score": arrays.weighted_score.ravel(),
         "note": notes,
     }
-    return scores, results
+
+
+def _scores_frame(
+    parts: list[Callable[[], dict[str, Any]]], order: np.ndarray | None, sizes: np.ndarray
+) -> pd.DataFrame:
+    """The scores frame of the blocks' score builders, in the order of their person-periods."""
+    columns = [build() for build in parts]
+    return long_frame(columns, SCORE_COLUMNS, order=expand_order(order, sizes))
 
 
 def evaluate(
@@ -309,7 +358,7 @@ def evaluate(
         [np.full(b.n, len(b.plan.metrics)) for b in table.blocks] or [np.array([], dtype=np.int64)]
     )
     return Evaluation(
-        scores=long_frame(score_parts, SCORE_COLUMNS, order=expand_order(order, sizes)),
+        scores=partial(_scores_frame, score_parts, order, sizes),
         results=long_frame(result_parts, RESULT_COLUMNS, order=order),
         periods=periods,
         plans=selected,

@@ -425,3 +425,35 @@ def test_a_plan_of_ratings_only_evaluates_without_actuals():
         assert r["payout_amount"] == 10000.0  # 40,000 / 4 x 1.0
     with pytest.raises(PeriodError, match="2026Q1"):  # the ratings cover 2026Q3 only
         evaluate(ds, {"rated": plan}, "2026Q1")
+
+
+def test_scores_are_built_once_on_first_use_and_survive_pickling(plans):
+    """The long scores frame is built when first asked for, once, and equals the stage
+    functions' frame; the results never wait for it; a pickled evaluation carries it."""
+    import pickle
+    import threading
+
+    from perfkit.metrics import metric_values
+    from perfkit.scoring import score_metrics
+
+    ds = worked_example_dataset()
+    ev = evaluate(ds, plans, ["2026Q2", "2026Q3"])
+    assert ev._scores is None and ev._build is not None  # nothing built yet
+    assert len(ev.results) == 6
+    got: list[pd.DataFrame] = []
+    threads = [threading.Thread(target=lambda: got.append(ev.scores)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(frame is got[0] for frame in got)  # one frame, however many asked at once
+    assert ev._build is None  # the arrays it was built from are let go
+    expected = score_metrics(
+        metric_values(ds, plans=plans, periods=["2026Q2", "2026Q3"]), plans=plans
+    )
+    pd.testing.assert_frame_equal(ev.scores, expected)
+    copy = pickle.loads(pickle.dumps(evaluate(ds, plans, ["2026Q2", "2026Q3"])))
+    pd.testing.assert_frame_equal(copy.scores, expected)
+    pd.testing.assert_frame_equal(copy.results, ev.results)
+    assert [p.label for p in copy.periods] == ["2026Q2", "2026Q3"]
+    assert Evaluation(expected, ev.results, ev.periods).scores is expected
