@@ -118,7 +118,7 @@ def run(people: int, fmt: str, root: Path, repeat: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--people", type=int, nargs="*", default=[20_000, 200_000])
-    ap.add_argument("--formats", nargs="*", default=["csv", "parquet"])
+    ap.add_argument("--formats", nargs="*", default=["csv", "parquet"], choices=["csv", "parquet"])
     ap.add_argument("--repeat", type=int, default=1, help="runs of each timing; best kept")
     args = ap.parse_args(argv)
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}; timings are noisy")

@@ -28,8 +28,9 @@ def _shown(key: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A SafeLoader that records every key repeated within one mapping.
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A SafeLoader (on libyaml's parser when PyYAML has it) that records every key
+    repeated within one mapping.
 
     Keys brought in by a merge (``<<: *defaults``) are not repeats: overriding them is what a
     merge is for. Only the keys written in the mapping itself are compared.

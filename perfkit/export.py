@@ -161,8 +161,9 @@ def write_evaluation(
         for frame, tmp in zip(frames, tmps, strict=True):
             if suffix == ".csv":
                 csv_safe(frame).to_csv(tmp, index=False, encoding="utf-8")
-            else:
-                frame.to_parquet(tmp, index=False)
+            else:  # dictionary pages for the text columns only: numbers rarely repeat
+                text = [c for c in frame.columns if frame[c].dtype == "str"]
+                frame.to_parquet(tmp, index=False, use_dictionary=text)
     return [path, scores_path]
 
 
