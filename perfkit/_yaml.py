@@ -119,6 +119,8 @@ def load_yaml(source: str | Path, *, where: str, error: type[PerfkitError]) -> A
         mark = getattr(exc, "problem_mark", None)
         at = f"{where}, line {mark.line + 1}" if mark is not None else where
         problem = getattr(exc, "problem", None) or "unreadable"
+        if "nesting depth" in problem:  # libyaml's limit: worded as Python's recursion below
+            at, problem = where, "nested too deeply"
         raise error.single(at, f"not valid YAML ({problem})", "fix the syntax") from None
     except RecursionError:  # nesting thousands deep: not a file a person wrote
         raise error.single(where, "not valid YAML (nested too deeply)", "fix the syntax") from None
