@@ -86,15 +86,21 @@ def remember_codes(data: Any, codes: np.ndarray, uniques: np.ndarray) -> None:
         _MEMO[key] = (weakref.ref(data, forget), codes.astype(small, copy=False), uniques)
 
 
-def known_codes(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """The remembered codes (int64) and distinct values of Arrow text ``data``, or None."""
+def _remembered(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The remembered codes (in their small type) and distinct values of ``data``, or None."""
     if data is None:
         return None
     with _MEMO_LOCK:
         hit = _MEMO.get(id(data))
     if hit is None or hit[0]() is not data:
         return None
-    return hit[1].astype(np.int64), hit[2]
+    return hit[1], hit[2]
+
+
+def known_codes(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The remembered codes (int64) and distinct values of Arrow text ``data``, or None."""
+    got = _remembered(data)
+    return None if got is None else (got[0].astype(np.int64), got[1])
 
 
 def codes_against(
@@ -121,10 +127,9 @@ def codes_against(
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     data = arrow_strings(s)
-    with _MEMO_LOCK:
-        hit = _MEMO.get(id(data)) if data is not None else None
-    if hit is not None and hit[0]() is data:
-        codes, uniques = hit[1], hit[2]
+    got = _remembered(data)
+    if got is not None:
+        codes, uniques = got
         lookup = np.append(index.get_indexer(uniques), -1)  # code -1 (missing) -> -1
         return lookup.astype(dtype or np.int32)[codes]
     if data is not None and len(index) and index.inferred_type == "string":
