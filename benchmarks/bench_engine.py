@@ -900,10 +900,9 @@ def part_bench(
             out["hwm_mb"] = _proc_status_mb("VmHWM")
             out["actual_rows"] = len(dataset.actuals)
             results = pd.concat([e.results for e in ev]) if isinstance(ev, list) else ev.results
-            keep = ["employee_id", "period", "composite", "gate_passed", "payout_pct"]
-            out["results"] = pd.DataFrame(
-                {c: results[c].to_numpy() for c in keep + ["payout_amount"]}
-            )
+            keep = ["employee_id", "period", "composite", "gate_passed", "payout_pct",
+                    "payout_amount"]  # fmt: skip
+            out["results"] = pd.DataFrame({c: results[c].to_numpy() for c in keep})
             del results
             t0 = time.perf_counter()
             evs = ev if isinstance(ev, list) else [ev]
