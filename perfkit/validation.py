@@ -172,15 +172,18 @@ def _against_plans(
     roles = ef["role"]
     role_of = pd.Series(roles.to_numpy(), index=pd.Index(ef["employee_id"]))
     role_of = role_of[~role_of.index.duplicated()]
-    role_labels = np.append(role_of.to_numpy(dtype=object), np.nan)  # code -1: no role
+    # each employee's role as a code into r_names (-1: no role), so rows look roles up by code
+    person_role, r_names = pd.factorize(role_of)
+    person_role = np.append(person_role, -1)  # an id not in employees (position -1): no role
+    role_labels = np.append(np.asarray(r_names, dtype=object), np.nan)  # code -1: NaN
 
     def role_codes(t: Table) -> np.ndarray:
-        """Position in ``role_of`` of each row's employee (-1 if none), per distinct id."""
+        """The code in ``r_names`` of each row's employee's role (-1 if none)."""
         codes, ids = column_codes(t, "employee_id")
         if not len(role_of) or not len(ids):
             return np.full(len(codes), -1, dtype=np.int64)
         found = codes_against(pd.Series(ids, dtype=t.frame["employee_id"].dtype), role_of.index)
-        return np.append(found, -1)[codes]
+        return np.append(person_role[found], -1)[codes]
 
     def role_for(t: Table) -> pd.Series:
         """The role of each row's employee (NaN if none), as ``employee_id.map(role_of)``."""
@@ -269,14 +272,13 @@ def _against_plans(
                 f"{act.file}: raw metrics no plan uses (kept, not scored): {', '.join(idle)}"
             )
         # the (role, raw metric) pairs present, from integer codes: role x metric counts
-        r_codes, r_names = pd.factorize(role_of.to_numpy(dtype=object))
-        r_codes = np.append(r_codes, -1)[role_codes(act)]
+        r_codes = role_codes(act)
         width = len(m_names) + 1
         counts = np.bincount(
             (r_codes + 1) * width + (m_codes + 1), minlength=(len(r_names) + 1) * width
         ).reshape(len(r_names) + 1, width)
         have = {(r_names[i], m_names[j]) for i, j in zip(*np.nonzero(counts[1:, 1:]), strict=True)}
-        staffed = set(roles.dropna())
+        staffed = set(roles.dropna().unique())
         for r in sorted(staffed & set(plans)):
             for m in plans[r].metrics:
                 needs = [m.measure.source] + (
@@ -311,14 +313,23 @@ def _against_plans(
         t = tables.get(table)
         if t is None or t.broken or t.frame.empty:
             continue
-        who = role_for(t)
         ok_pairs = allowed_pairs(kind)
-        key = who.fillna("").astype(str) + "\x1f" + t.frame["metric"].fillna("")
-        ok_keys = [f"{r}\x1f{m}" for r, m in ok_pairs]
-        bad = (who.isin(known_roles) & t.frame["metric"].notna() & ~key.isin(ok_keys)).to_numpy()
+        t_codes, t_names = column_codes(t, "metric")
+        # bad_pair[role code + 1, metric code + 1]: a role with a plan and a metric not in
+        # it; row and column 0 (code -1: no role, an empty metric) are never bad here
+        width = len(t_names) + 1
+        bad_pair = np.zeros((len(r_names) + 1, width), dtype=bool)
+        for i, r in enumerate(r_names, start=1):
+            if r in plans:
+                bad_pair[i, 1:] = [(r, m) not in ok_pairs for m in t_names]
+        pair = (role_codes(t) + 1) * width + (t_codes + 1)  # one integer per (role, metric)
+        bad = bad_pair.ravel()[pair]
 
-        def text(key: str, kind: str = kind, ok_pairs: set = ok_pairs) -> tuple[str, str]:
-            r, m = key.split("\x1f")
+        def text(
+            key: int, kind: str = kind, ok_pairs: set = ok_pairs, t_names: Any = t_names
+        ) -> tuple[str, str]:
+            width = len(t_names) + 1
+            r, m = r_names[key // width - 1], t_names[key % width - 1]
             names = sorted(x for rr, x in ok_pairs if rr == r)
             what = "metric keys" if kind == "target" else "rating names"
             return (
@@ -326,7 +337,7 @@ def _against_plans(
                 f"use one of its {what}: {', '.join(names)}{suggest(m, names)}",
             )
 
-        grouped(t, bad, key, "metric", text)
+        grouped(t, bad, pd.Series(pair), "metric", text)
 
     mod = tables.get("modifiers")
     if mod is not None and not mod.broken and not mod.frame.empty:

@@ -256,6 +256,30 @@ def test_unknown_plan_metric_in_targets_and_ratings(good: Path) -> None:
     )
 
 
+def test_plan_metrics_are_checked_per_role_of_each_row(good: Path) -> None:
+    """A key is judged against the plan of the row's own role; one problem per (role, key).
+
+    ``market_share`` is a metric of offline_channel's plan, not of online_promotion's: the
+    two online_promotion rows holding it are one problem naming both rows, the
+    offline_channel row is fine, and a row of a person not in employees is left to the
+    unknown-id check.
+    """
+    first = append(
+        good / "targets.csv",
+        "E002,2026Q2,market_share,0.2",
+        "E003,2026Q2,market_share,0.2",
+        "E006,2026Q2,market_share,0.2",
+        "E999,2026Q2,market_share,0.2",
+    )
+    probs = vproblems(good)
+    assert one(probs, "market_share") == (
+        f"targets.csv, rows {first} and {first + 2}, column metric: found 'market_share', not "
+        "a metric of plan online_promotion; use one of its metric keys: ad_conversion, ad_ctr, "
+        "collaboration, cost_per_lead, leads, search_rank, traffic_growth"
+    )
+    assert one(probs, "E999").startswith(f"targets.csv, row {first + 3}, column employee_id")
+
+
 def test_modifier_outside_plan_bounds(good: Path) -> None:
     set_line(good / "modifiers.csv", 2, "E002,2026Q2,1.5,Too generous")
     assert one(vproblems(good), "modifier") == (
