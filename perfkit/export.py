@@ -158,13 +158,25 @@ def write_evaluation(
     scores_path = path.with_name(f"{path.stem}_scores{path.suffix}")
     frames = (evaluation.results, evaluation.scores)
     with atomic_paths([path, scores_path], mode=mode) as tmps:
-        for frame, tmp in zip(frames, tmps, strict=True):
-            if suffix == ".csv":
+        if suffix == ".csv":
+            for frame, tmp in zip(frames, tmps, strict=True):
                 csv_safe(frame).to_csv(tmp, index=False, encoding="utf-8")
-            else:  # dictionary pages for the text columns only: numbers rarely repeat
-                text = [c for c in frame.columns if frame[c].dtype == "str"]
-                frame.to_parquet(tmp, index=False, use_dictionary=text)
+        else:  # Arrow encodes outside the GIL: the two files are written side by side
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(2) as pool:
+                writes = list(pool.map(_write_parquet, frames, tmps))  # errors raised here
+            assert len(writes) == len(tmps)
     return [path, scores_path]
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as Parquet, with dictionary pages for its text columns only.
+
+    Numbers rarely repeat, so dictionary pages for them only cost time.
+    """
+    text = [c for c in frame.columns if frame[c].dtype == "str"]
+    frame.to_parquet(path, index=False, use_dictionary=text)
 
 
 def formula_like(value: Any) -> bool:
