@@ -98,7 +98,10 @@ def run(people: int, fmt: str, root: Path, repeat: int) -> dict:
     actuals = folder / f"actuals.{fmt}"
     reader = "read_csv" if fmt == "csv" else "read_parquet"
     duck = min(
-        _python(f"duckdb.sql(\"SELECT * FROM {reader}('{actuals}')\").fetch_arrow_table()")
+        _python(
+            f"r = duckdb.sql(\"SELECT * FROM {reader}('{actuals}')\")\n"
+            "(getattr(r, 'to_arrow_table', None) or r.fetch_arrow_table)()"
+        )  # fmt: skip
         for _ in range(repeat)
     )
     load = min(_python(f"perfkit.io.load_dataset('{folder}')") for _ in range(repeat))
