@@ -185,6 +185,14 @@ def _against_plans(
         found = codes_against(pd.Series(ids, dtype=t.frame["employee_id"].dtype), role_of.index)
         return np.append(person_role[found], -1)[codes]
 
+    def role_metric_pairs(t: Table, metric_codes: np.ndarray, width: int) -> np.ndarray:
+        """One integer per row for its (role, metric): ``(role + 1) * width + (metric + 1)``.
+
+        Codes as :func:`role_codes` and :func:`~perfkit.convert.column_codes` give them;
+        ``width`` is the number of distinct metrics plus one, so 0 stands for neither.
+        """
+        return (role_codes(t) + 1) * width + (metric_codes + 1)
+
     def role_for(t: Table) -> pd.Series:
         """The role of each row's employee (NaN if none), as ``employee_id.map(role_of)``."""
         return pd.Series(role_labels[role_codes(t)], index=t.frame.index, dtype=object)
@@ -272,10 +280,9 @@ def _against_plans(
                 f"{act.file}: raw metrics no plan uses (kept, not scored): {', '.join(idle)}"
             )
         # the (role, raw metric) pairs present, from integer codes: role x metric counts
-        r_codes = role_codes(act)
         width = len(m_names) + 1
         counts = np.bincount(
-            (r_codes + 1) * width + (m_codes + 1), minlength=(len(r_names) + 1) * width
+            role_metric_pairs(act, m_codes, width), minlength=(len(r_names) + 1) * width
         ).reshape(len(r_names) + 1, width)
         have = {(r_names[i], m_names[j]) for i, j in zip(*np.nonzero(counts[1:, 1:]), strict=True)}
         staffed = set(roles.dropna().unique())
@@ -322,7 +329,7 @@ def _against_plans(
         for i, r in enumerate(r_names, start=1):
             if r in plans:
                 bad_pair[i, 1:] = [(r, m) not in ok_pairs for m in t_names]
-        pair = (role_codes(t) + 1) * width + (t_codes + 1)  # one integer per (role, metric)
+        pair = role_metric_pairs(t, t_codes, width)
         bad = bad_pair.ravel()[pair]
 
         def text(
