@@ -101,7 +101,7 @@ def run(people: int, fmt: str, root: Path, repeat: int) -> dict:
         _python(
             f"r = duckdb.sql(\"SELECT * FROM {reader}('{actuals}')\")\n"
             "(getattr(r, 'to_arrow_table', None) or r.fetch_arrow_table)()"
-        )  # fmt: skip
+        )
         for _ in range(repeat)
     )
     load = min(_python(f"perfkit.io.load_dataset('{folder}')") for _ in range(repeat))
