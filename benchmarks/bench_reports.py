@@ -21,8 +21,10 @@ What it does
    printed against the goals: the batch within 1.5 times the floor, and under 30 s.
 
 The fork server is started once per process, by the first floor, and imports what a worker
-needs (perfkit.reports, papermill, nbconvert) before it forks the first worker: the first
-floor pays that, every later pool of either kind starts from it. The parent process imports
+and its kernel need (perfkit.reports, papermill, nbconvert, ipykernel, pandas, matplotlib,
+seaborn, scipy.stats) before it forks the first worker: the first floor pays that, every
+later pool of either kind starts from it. The floor's bare kernels are new processes
+(papermill starts them); the batch's are forks of their worker. The parent process imports
 the plan-health checks' libraries (statsmodels, rddensity with sympy and plotnine) during
 the first batch only. So the first round is slower than the others, the batch's first run
 being the nearest to a one-off ``perfkit report``; both are printed.

@@ -19,11 +19,15 @@ batch pays a kernel start and the imports once per worker, not once per report; 
 set is read once per kernel (:func:`perfkit.display.load_data`). The chunks go to a local
 process pool, or to any :class:`concurrent.futures.Executor` given (a thread pool, a
 process pool, a ``dask.distributed`` client's ``get_executor()``). The local pool's fork
-server imports what a worker needs once (:data:`_WORKER_MODULES`); each worker warms its
-kernel (imports, data, then :func:`gc.freeze`, so that the collection each reset runs skips
-what the kernel keeps) while the batch checks the data, and resets it while it exports the
-report just run. The department's plan-health findings are worked out once, in a thread of
-the batch, while the notebooks run; each report's last cell waits for them
+server imports what a worker and its kernel need once (:data:`_WORKER_MODULES`: papermill,
+nbconvert, ipykernel, pandas, matplotlib, seaborn, scipy.stats); each worker starts its
+kernel as a fork of itself (:mod:`perfkit._forkkernel`), so no kernel imports them again,
+and warms it (the data, then :func:`gc.freeze`, so that the collection each reset runs
+skips what the kernel keeps) while the batch checks the data, and resets it while it
+exports the report just run. Kernels keep no input history (:data:`_KERNEL_OPTIONS`), and
+the batch's temporary folder is written in each executed notebook as the published one, so
+a rerun gives the same files. The department's plan-health findings are worked out once,
+in a thread of the batch, while the notebooks run; each report's last cell waits for them
 (:func:`wait_for_findings`).
 
 The index page is an overview: one line per role with the change against the previous
@@ -50,6 +54,7 @@ import multiprocessing.util
 import re
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -166,6 +171,9 @@ class _Job:
     cwd: str
     parameters: dict[str, Any]
     lang: str
+    #: The folder ``out_dir`` becomes when the batch is published (its paths in the
+    #: executed notebook are written as that one's, so a rerun gives the same file).
+    published_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -410,6 +418,12 @@ _RESET_CODE = (
 )
 
 
+#: ipykernel options of a batch kernel: no input history in IPython's database (two kernels
+#: starting at once race for its session number, and one says so in the report's output,
+#: so a rerun would not give the same notebook; a report's code has no need to be kept).
+_KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+
+
 class _Kernel:
     """One kernel that runs several report notebooks, one after another.
 
@@ -441,6 +455,8 @@ class _Kernel:
         """The kernel manager, with a live kernel (started now if needed)."""
         from jupyter_client.manager import KernelManager
 
+        from ._forkkernel import ForkProvisioner
+
         if self.km is not None and self.km.is_alive():
             return self.km
         self._stop()
@@ -448,7 +464,12 @@ class _Kernel:
             self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed by close()
         km = KernelManager(kernel_name=KERNEL_NAME)
         km.client_class = "jupyter_client.asynchronous.AsyncKernelClient"  # what nbclient drives
-        km.start_kernel(cwd=self.cwd, stderr=self._log)
+        # a fork of this worker when it may be (it has the report's imports), else a process
+        km.kernel_id = str(uuid.uuid4())
+        km.provisioner = ForkProvisioner(
+            kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km
+        )
+        km.start_kernel(cwd=self.cwd, stderr=self._log, extra_arguments=list(_KERNEL_OPTIONS))
         self.km = km
         return km
 
@@ -590,6 +611,7 @@ def _warm_worker(cwd: str, data_dir: str, lang: str = "en") -> None:
     """Pool initializer: start a kernel in the notebook's folder, import what a report needs
     and read the data set, while the batch is still checking it; meanwhile the worker
     imports papermill and builds its HTML exporter."""
+    _import_worker_modules()  # its kernel, a fork of it, starts with them
     try:
         kernel = _Kernel(cwd)
         sent = kernel.send(_WARM_CODE.format(data_dir=data_dir))
@@ -687,6 +709,7 @@ def _execute_role(job: _Job, kernel: _Kernel) -> _Outcome:
     if nb is None:  # papermill wrote the failed run (with its error marked) before raising
         nb = nbformat.read(out_nb, as_version=4)
     _strip_timing(nb)
+    _publish_paths(nb, job)
     nbformat.write(nb, out_nb)
     if failure is not None:
         return _Outcome(job.role, failure=failure)
@@ -710,8 +733,32 @@ def _first_line(message: str, limit: int = 500) -> str:
     return msg if len(msg) <= limit else msg[: limit - 1] + "…"
 
 
-#: Modules a pool worker needs, imported once by the fork server (:func:`_pool`).
-_WORKER_MODULES = ("perfkit.reports", "papermill", "nbconvert", "jupyter_client.blocking")
+#: Modules a pool worker needs, imported once by the fork server (:func:`_pool`): its own,
+#: then its kernel's (a worker's kernel is a fork of the worker, :mod:`perfkit._forkkernel`).
+_WORKER_MODULES = (
+    "perfkit.reports",
+    "papermill",
+    "nbconvert",
+    "jupyter_client.blocking",
+    "ipykernel.kernelapp",
+    "perfkit.plotting",
+    "perfkit.summary",
+    "perfkit.evaluation",
+    "perfkit.diagnostics",
+)
+
+
+def _import_worker_modules() -> None:
+    """Import :data:`_WORKER_MODULES` here: nothing to do in a worker of a fork server that
+    preloaded them, but a process's first fork server may have been started by another
+    pool (a Monte Carlo run's, say) without them."""
+    import importlib
+
+    for name in _WORKER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part missing: the kernel imports what it can
+            pass
 
 
 def _pool(jobs: int, *, warm: tuple[str, str, str] | None = None) -> ProcessPoolExecutor:
@@ -1331,7 +1378,7 @@ def run_reports(
             # report's last cell waits for it): every report shows its role's part and the
             # index each role's most severe finding
             health = _FindingsWriter(dataset, label, every_plan, tmp)
-            jobs_list = [_with_out_dir(j, tmp.resolve()) for j in jobs_list]
+            jobs_list = [_with_out_dir(j, tmp.resolve(), folder.resolve()) for j in jobs_list]
             bar = tqdm(
                 total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
             )
@@ -1441,10 +1488,31 @@ def run_reports(
     )
 
 
-def _with_out_dir(job: _Job, out_dir: Path) -> _Job:
+def _with_out_dir(job: _Job, out_dir: Path, published_dir: Path) -> _Job:
     parameters = dict(job.parameters)
     parameters["findings_file"] = str(out_dir / FINDINGS_FILE)
-    return _Job(job.role, job.notebook, str(out_dir), job.cwd, parameters, job.lang)
+    return dataclasses.replace(
+        job, out_dir=str(out_dir), parameters=parameters, published_dir=str(published_dir)
+    )
+
+
+def _publish_paths(nb: Any, job: _Job) -> None:
+    """Write the batch's temporary folder in ``nb``'s parameters as the published one."""
+    if not job.published_dir:
+        return
+    from papermill.translators import PythonTranslator
+
+    old = job.parameters.get("findings_file", "")
+    if not old:
+        return
+    new = str(Path(job.published_dir) / Path(old).relative_to(job.out_dir))
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    if params.get("findings_file") == old:
+        params["findings_file"] = new
+    literal = (PythonTranslator.translate_str(old), PythonTranslator.translate_str(new))
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["source"] = cell["source"].replace(*literal)
 
 
 __all__ = [

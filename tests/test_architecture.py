@@ -18,7 +18,7 @@ PACKAGE = ROOT / "perfkit"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "schema": 1,
-    "_resources": 2, "_yaml": 2, "frames": 2, "fsutil": 2, "fonts": 2, "ebayes": 2,
+    "_resources": 2, "_yaml": 2, "_forkkernel": 2, "frames": 2, "fsutil": 2, "fonts": 2, "ebayes": 2,
     "periods": 3, "mapping": 3,
     "plans": 4, "convert": 4, "backends": 4,
     "readers": 5,

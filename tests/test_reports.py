@@ -238,6 +238,12 @@ def test_executed_notebooks_carry_no_run_times(batch):
     assert Path(nb.metadata["papermill"]["parameters"]["data_dir"]).is_absolute()
     for cell in nb.cells:
         assert "start_time" not in cell.metadata.get("papermill", {})
+    # the batch's temporary folder is written as the folder it was published as
+    published = str(batch.folder.resolve() / reports.FINDINGS_FILE)
+    assert nb.metadata["papermill"]["parameters"]["findings_file"] == published
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f'findings_file = "{published}"' in injected.source
+    assert ".perfkit-tmp" not in nbformat.writes(nb)
 
 
 def test_failing_roles_are_reported_and_the_others_published(batch):
@@ -488,6 +494,28 @@ def test_default_pool_runs_shares_in_one_reset_kernel_each(tmp_path, sample_dir,
     assert sorted(p.name for p in out.folder.iterdir()) == sorted(
         ["index.html", "plan_health.json"] + [f"{r}.{x}" for r in roles for x in ("html", "ipynb")]
     )
+
+
+def test_a_rerun_of_the_default_pool_gives_the_same_bytes(tmp_path, sample_dir, plans_dir):
+    """Two kernels forked at once, real reports: every file is the same on a rerun (no
+    kernel's history database in an output, no temporary folder in a notebook)."""
+    roles = ["brand_content", "event_planning"]
+
+    def run() -> dict[str, bytes]:
+        out = run_reports(sample_dir, roles=roles, plans_dir=plans_dir, jobs=2,
+                          output_dir=tmp_path / "out", progress=False)  # fmt: skip
+        assert out.ok, out.failures
+        return {p.name: p.read_bytes() for p in sorted(out.folder.iterdir())}
+
+    first = run()
+    assert sorted(first) == sorted(
+        ["index.html", "plan_health.json"] + [f"{r}.{x}" for r in roles for x in ("html", "ipynb")]
+    )
+    assert run() == first
+    for role in roles:
+        ran = nbformat.reads(first[f"{role}.ipynb"].decode("utf-8"), as_version=4)
+        streams = [o for c in ran.cells for o in c.get("outputs", []) if o.output_type == "stream"]
+        assert streams == [], streams  # nothing said by the kernel beside the report
 
 
 def _screenshot_tool():
