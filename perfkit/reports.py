@@ -48,6 +48,7 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
+import gc
 import html
 import multiprocessing
 import multiprocessing.util
@@ -608,17 +609,20 @@ del _perfkit_gc
 
 
 def _warm_worker(cwd: str, data_dir: str, lang: str = "en") -> None:
-    """Pool initializer: start a kernel in the notebook's folder, import what a report needs
-    and read the data set, while the batch is still checking it; meanwhile the worker
-    imports papermill and builds its HTML exporter."""
+    """Pool initializer: start a kernel in the notebook's folder (a fork of this worker,
+    with what a report imports) and have it read the data set, while the batch is still
+    checking it; meanwhile the worker builds its HTML exporter."""
     _import_worker_modules()  # its kernel, a fork of it, starts with them
+    # what is imported stays: no collection (the kernel's warm-up one included) walks it
+    # again, nor touches its pages shared with the fork server
+    gc.freeze()
     try:
         kernel = _Kernel(cwd)
         sent = kernel.send(_WARM_CODE.format(data_dir=data_dir))
     except Exception:  # no warm kernel: the share starts its own
         return
     try:
-        import papermill  # noqa: F401 - imported now, while the kernel imports its part
+        import papermill  # noqa: F401 - imported already where the fork server preloaded it
 
         _exporter(lang)
     except Exception:  # the first report builds them, or says what is wrong
