@@ -4,7 +4,8 @@ A Jupyter kernel is normally a new Python process: ``python -m ipykernel_launche
 <connection file>``, which then imports ipykernel, and the report imports pandas,
 matplotlib, seaborn and scipy.stats, about 3 s of one core per kernel. A worker of the
 batch's local pool is a fork of the pool's fork server, which has imported those modules
-once (:data:`perfkit.reports._WORKER_MODULES`). :class:`ForkProvisioner` starts the
+once (:data:`perfkit.reports._WORKER_MODULES`; the worker imports them itself when the
+process's fork server was started by another pool). :class:`ForkProvisioner` starts the
 worker's kernel as a fork of the worker itself, so the kernel starts with them imported,
 and two workers pay their imports once between them, in the fork server.
 
