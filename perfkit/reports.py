@@ -622,10 +622,8 @@ def _warm_worker(cwd: str, data_dir: str, lang: str = "en") -> None:
     except Exception:  # no warm kernel: the share starts its own
         return
     try:
-        import papermill  # noqa: F401 - imported already where the fork server preloaded it
-
         _exporter(lang)
-    except Exception:  # the first report builds them, or says what is wrong
+    except Exception:  # the first report builds it, or says what is wrong
         pass
     kernel.finish(sent)
     _WARM.append(kernel)
