@@ -333,9 +333,12 @@ def _against_plans(
         bad = bad_pair.ravel()[pair]
 
         def text(
-            key: int, kind: str = kind, ok_pairs: set = ok_pairs, t_names: Any = t_names
+            key: int,
+            kind: str = kind,
+            ok_pairs: set = ok_pairs,
+            t_names: Any = t_names,
+            width: int = width,
         ) -> tuple[str, str]:
-            width = len(t_names) + 1
             r, m = r_names[key // width - 1], t_names[key % width - 1]
             names = sorted(x for rr, x in ok_pairs if rr == r)
             what = "metric keys" if kind == "target" else "rating names"
