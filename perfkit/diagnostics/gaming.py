@@ -139,7 +139,7 @@ def density_test(x: np.ndarray, cutoff: float) -> dict[str, float] | None:
     cutoff), its one-sided p-value for "more mass just above", the two estimated densities
     and the bandwidths; None when the test cannot run (too few values on a side).
     """
-    from rddensity import rddensity
+    from ._libraries import rddensity
 
     x = np.asarray(x, dtype=float)
     x = x[np.isfinite(x)]

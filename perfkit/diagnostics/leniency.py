@@ -123,7 +123,7 @@ def rater_effects(rows: pd.DataFrame) -> pd.DataFrame:
         p-value; the shrunk effect with its 95% posterior interval; and the estimated
         spread of true rater effects. Empty when fewer than ``MIN_RATERS`` raters rated.
     """
-    from statsmodels.regression.mixed_linear_model import MixedLM
+    from ._libraries import MixedLM
 
     cols = ["rater_id", "ratings", "people", "roles", "raw_effect", "se", "p_value", "effect",
             "ci_low", "ci_high", "rater_sd"]  # fmt: skip
