@@ -13,22 +13,25 @@ and every text from a plan or data file is escaped in every page: the index thro
 :func:`html.escape`, the reports by :mod:`perfkit.display` and the page title by the
 nbconvert template.
 
-Speed: the roles are split into ``jobs`` chunks (the biggest roles spread first), and each
-chunk runs its notebooks one after another in **one kernel**, reset between reports, so a
-batch pays a kernel start and the imports once per worker, not once per report; the data
-set is read once per kernel (:func:`perfkit.display.load_data`). The chunks go to a local
-process pool, or to any :class:`concurrent.futures.Executor` given (a thread pool, a
-process pool, a ``dask.distributed`` client's ``get_executor()``). The local pool's fork
+Speed: each worker runs its notebooks one after another in **one kernel**, reset between
+reports, so a batch pays a kernel start and the imports once per worker, not once per
+report; the data set is read once per kernel (:func:`perfkit.display.load_data`). In the
+local process pool each role is a task, the biggest first, taken by the next worker free;
+any :class:`concurrent.futures.Executor` given instead (a thread pool, a process pool, a
+``dask.distributed`` client's ``get_executor()``) gets ``jobs`` shares of about equal work,
+each run in one kernel. The local pool's fork
 server imports what a worker and its kernel need once (:data:`_WORKER_MODULES`: papermill,
-nbconvert, ipykernel, pandas, matplotlib, seaborn, scipy.stats); each worker starts its
+nbconvert, ipykernel, pandas, matplotlib, seaborn, scipy.stats, statsmodels, rddensity); each worker starts its
 kernel as a fork of itself (:mod:`perfkit._forkkernel`), so no kernel imports them again,
 and warms it (the data, then :func:`gc.freeze`, so that the collection each reset runs
 skips what the kernel keeps) while the batch checks the data, and resets it while it
 exports the report just run. Kernels keep no input history (:data:`_KERNEL_OPTIONS`), and
 the batch's temporary folder is written in each executed notebook as the published one, so
-a rerun gives the same files. The department's plan-health findings are worked out once,
-in a thread of the batch, while the notebooks run; each report's last cell waits for them
-(:func:`wait_for_findings`).
+a rerun gives the same files. The department's plan-health findings are worked out once
+while the notebooks run, and each report's last cell waits for them
+(:func:`wait_for_findings`): in the local pool by the first worker free, in its kernel,
+which holds the data already (the other worker starts on the reports); elsewhere in a
+thread of the batch (:class:`_FindingsWriter`).
 
 The index page is an overview: one line per role with the change against the previous
 period, a total over every role, each term explained once, the headcount reconciled with
@@ -498,8 +501,11 @@ class _Kernel:
             self._stop()
             return None
 
-    def finish(self, sent: tuple[Any, str] | None) -> bool:
+    def finish(self, sent: tuple[Any, str] | None, *, timeout: float | None = None) -> bool:
         """Wait until the code :meth:`send` sent has run; a kernel that fails it is stopped.
+
+        ``timeout`` seconds at most (:attr:`TIMEOUT` by default); a kernel that takes longer
+        is stopped too.
 
         Returns
         -------
@@ -511,7 +517,7 @@ class _Kernel:
         if sent is None:
             return False
         kc, msg_id = sent
-        deadline = time.monotonic() + self.TIMEOUT
+        deadline = time.monotonic() + (self.TIMEOUT if timeout is None else timeout)
         try:
             while True:
                 try:
@@ -532,9 +538,9 @@ class _Kernel:
         finally:
             kc.stop_channels()
 
-    def run(self, code: str) -> bool:
+    def run(self, code: str, *, timeout: float | None = None) -> bool:
         """Run ``code`` in the kernel without a prompt number; a kernel that fails is stopped."""
-        return self.finish(self.send(code))
+        return self.finish(self.send(code), timeout=timeout)
 
     def begin_reset(self) -> None:
         """Start forgetting the last notebook (its variables, figures and prompt numbers);
@@ -588,7 +594,8 @@ class _Kernel:
             pass
 
 
-#: Kernels a pool worker started and warmed before its first share arrived.
+#: Kernels a pool worker started and warmed before its first share arrived; in the batch's
+#: own pool (:func:`_run_pooled`) the worker's kernel, kept until the worker exits.
 _WARM: list[_Kernel] = []
 
 #: What a warm kernel runs while the batch checks the data: the report's imports and the data.
@@ -646,6 +653,59 @@ def _run_chunk(jobs: tuple[_Job, ...]) -> list[_Outcome]:
         return [_run_role(job, kernel) for job in jobs]
     finally:
         kernel.close()
+
+
+def _worker_kernel(cwd: str) -> _Kernel:
+    """This pool worker's kernel in ``cwd``: the warm one, else one started on first use;
+    either is kept for the worker's next task and shut down when the worker exits."""
+    for kernel in _WARM:
+        if kernel.cwd == cwd:
+            return kernel
+    kernel = _Kernel(cwd)
+    _WARM.append(kernel)
+    multiprocessing.util.Finalize(None, kernel.close, exitpriority=10)
+    return kernel
+
+
+def _run_pooled(job: _Job) -> _Outcome:
+    """One role's report in the worker's own kernel (a task of the batch's local pool)."""
+    return _run_role(job, _worker_kernel(job.cwd))
+
+
+#: What a worker's kernel runs to work out the batch's plan-health findings.
+_FINDINGS_CODE = """from perfkit import reports as _perfkit_reports
+_perfkit_reports._kernel_findings({data_dir!r}, {plans_dir!r}, {label!r}, {folder!r})
+del _perfkit_reports
+"""
+
+#: Seconds a worker's kernel may take to work out the findings (as a report waits for them).
+_FINDINGS_TIMEOUT = 3600.0
+
+
+def _pooled_findings(cwd: str, data_dir: str, plans_dir: str, label: str, folder: str) -> bool:
+    """The batch's plan-health findings, worked out in this worker's kernel (a task of the
+    batch's local pool, the first one given): its kernel has read the data already.
+
+    Returns
+    -------
+    bool
+        True when the kernel ran it to the end (it wrote the findings, or the marker that
+        there are none); False when it failed or died, and the batch works them out itself.
+    """
+    kernel = _worker_kernel(cwd)
+    code = _FINDINGS_CODE.format(data_dir=data_dir, plans_dir=plans_dir, label=label, folder=folder)
+    return kernel.run(code, timeout=_FINDINGS_TIMEOUT)
+
+
+def _kernel_findings(data_dir: str, plans_dir: str, label: str, folder: str) -> None:
+    """In a batch kernel: work out and write the findings (:func:`_write_findings`) from
+    the data set the kernel holds and every plan of the folder that loads, which are what
+    the batch's own check returns (:func:`perfkit.validation.load_checked`)."""
+    from .display import load_data
+    from .validation import _load_plans_each
+
+    plans = _load_plans_each(Path(plans_dir))[0]
+    _write_findings(load_data(data_dir), label, plans, Path(folder))
 
 
 def _run_role(job: _Job, kernel: _Kernel) -> _Outcome:
@@ -747,6 +807,7 @@ _WORKER_MODULES = (
     "perfkit.summary",
     "perfkit.evaluation",
     "perfkit.diagnostics",
+    "perfkit.diagnostics._libraries",
 )
 
 
@@ -809,6 +870,11 @@ def _abandon(pool: ProcessPoolExecutor, starting: threading.Thread | None = None
         proc.terminate()
 
 
+def _by_size(jobs: list[_Job], size: Mapping[str, int]) -> list[_Job]:
+    """``jobs`` biggest role first (most people), then by role."""
+    return sorted(jobs, key=lambda j: (-int(size.get(j.role, 0)), j.role))
+
+
 def _chunks(jobs: list[_Job], n: int, size: Mapping[str, int]) -> list[tuple[_Job, ...]]:
     """``jobs`` in ``n`` shares of about equal work, the biggest roles spread first.
 
@@ -819,7 +885,7 @@ def _chunks(jobs: list[_Job], n: int, size: Mapping[str, int]) -> list[tuple[_Jo
     n = max(1, min(n, len(jobs)))
     shares: list[list[_Job]] = [[] for _ in range(n)]
     load = [0.0] * n
-    for job in sorted(jobs, key=lambda j: (-int(size.get(j.role, 0)), j.role)):
+    for job in _by_size(jobs, size):
         k = min(range(n), key=lambda i: (load[i], i))
         shares[k].append(job)
         load[k] += 25.0 + float(size.get(job.role, 0))
@@ -857,49 +923,112 @@ def _department_findings(dataset: Any, label: str, plans: Mapping[str, Plan]) ->
         return None
 
 
-class _FindingsWriter:
-    """The batch's plan-health findings, worked out in a thread while the notebooks run.
+def _write_findings(
+    dataset: Any, label: str, plans: Mapping[str, Plan], folder: Path
+) -> list[Any] | None:
+    """Work the batch's findings out and write them as :data:`FINDINGS_FILE` in ``folder``.
 
-    A marker file says the findings are on their way; once worked out they are written as
-    :data:`FINDINGS_FILE` in one rename (so a report never reads half of it) and only then
-    is the marker removed; when they cannot be worked out a second marker says so first.
-    Each report's last cell waits for either (:func:`wait_for_findings`). The findings are
-    the same whenever they arrive: one computation on the data and plans of the batch.
+    The file is written in one rename (so a report never reads half of it), or, when the
+    findings cannot be worked out, the marker :data:`_FINDINGS_NONE`; only then is the
+    marker :data:`_FINDINGS_PENDING` removed, which the reports wait on
+    (:func:`wait_for_findings`), even when this raises.
+
+    Returns
+    -------
+    list of Finding or None
+        None when the checks could not run (:func:`_department_findings`).
+    """
+    written = False
+    try:
+        found = _department_findings(dataset, label, plans)
+        if found is not None:
+            from .diagnostics import findings_document
+
+            with atomic_path(folder / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
+                part.write_text(findings_document(found), encoding="utf-8")
+            written = True
+        return found
+    finally:
+        try:
+            if not written:
+                (folder / _FINDINGS_NONE).touch()
+            (folder / _FINDINGS_PENDING).unlink(missing_ok=True)
+        except OSError:  # the batch was interrupted and its folder removed
+            pass
+
+
+class _FindingsWriter:
+    """The batch's plan-health findings, worked out while the notebooks run.
+
+    A marker file says the findings are on their way; each report's last cell waits until
+    :func:`_write_findings` has written them (:func:`wait_for_findings`). They are worked
+    out in a thread of the batch, or, given ``pool`` (the batch's own pool), as the pool's
+    first task, in the kernel of the worker that takes it (:func:`_pooled_findings`): that
+    kernel has read the data already, and the batch's process stays off the two cores the
+    reports share; the worker with the most reports to run then takes one fewer. If that
+    task fails, the thread works them out here instead. The findings are the same wherever
+    they are worked out: one computation on the data and plans of the batch.
     """
 
-    def __init__(self, dataset: Any, label: str, plans: Mapping[str, Plan], folder: Path) -> None:
+    def __init__(
+        self,
+        dataset: Any,
+        label: str,
+        plans: Mapping[str, Plan],
+        folder: Path,
+        *,
+        pool: Executor | None = None,
+        task: tuple[str, str, str] | None = None,
+    ) -> None:
         self.folder = folder
         self._found: list[Any] | None = None
         self._error: BaseException | None = None
+        self._abandoned = threading.Event()
         (folder / _FINDINGS_PENDING).touch()
+        future = None
+        if pool is not None and task is not None:
+            cwd, data_dir, plans_dir = task
+            future = pool.submit(_pooled_findings, cwd, data_dir, plans_dir, label, str(folder))
         self._thread = threading.Thread(
             target=self._work,
-            args=(dataset, label, plans),
+            args=(dataset, label, plans, future),
             name="perfkit-plan-health",
             daemon=True,  # an interrupted batch does not wait for it
         )
         self._thread.start()
 
-    def _work(self, dataset: Any, label: str, plans: Mapping[str, Plan]) -> None:
-        written = False
+    def _work(
+        self, dataset: Any, label: str, plans: Mapping[str, Plan], future: Future[bool] | None
+    ) -> None:
         try:
-            found = _department_findings(dataset, label, plans)
-            if found is not None:
-                from .diagnostics import findings_document
-
-                with atomic_path(self.folder / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
-                    part.write_text(findings_document(found), encoding="utf-8")
-                written = True
-            self._found = found
+            if future is not None and (self._from_pool(future) or self._abandoned.is_set()):
+                return
+            self._found = _write_findings(dataset, label, plans, self.folder)
         except BaseException as exc:  # raised again by result(), in the batch's thread
             self._error = exc
-        finally:
+
+    def _from_pool(self, future: Future[bool]) -> bool:
+        """Take the findings a worker's kernel wrote; False if it could not."""
+        try:
+            ran = future.result()
+        except BaseException:  # the worker died, the pool broke, the batch was interrupted
+            ran = False
+        path = self.folder / FINDINGS_FILE
+        if not ran:
+            return False
+        if path.is_file():
+            from .diagnostics import read_findings
+
             try:
-                if not written:
-                    (self.folder / _FINDINGS_NONE).touch()
-                (self.folder / _FINDINGS_PENDING).unlink(missing_ok=True)
-            except OSError:  # the batch was interrupted and its folder removed
-                pass
+                self._found = read_findings(path)
+            except PerfkitError:
+                return False
+            return True
+        return (self.folder / _FINDINGS_NONE).exists()  # the checks could not run there
+
+    def abandon(self) -> None:
+        """The batch stops: findings its pool did not work out are not worked out here."""
+        self._abandoned.set()
 
     def result(self) -> list[Any] | None:
         """The findings (None if they could not be worked out), once written.
@@ -1255,9 +1384,11 @@ def run_reports(
     """Run the role report notebook for each role and write HTML reports with an index.
 
     ``"latest"`` is resolved once, from the data's months and the plans' period kind, so
-    every report covers the same period. The roles are split into ``jobs`` shares of about
-    equal work; each share runs its roles' notebooks under papermill one after another in
-    one kernel (reset between reports), with absolute paths as parameters. Everything is
+    every report covers the same period. Each worker runs its roles' notebooks under
+    papermill one after another in one kernel (reset between reports), with absolute paths
+    as parameters: in the local pool each role goes to the next worker free (the biggest
+    roles first, after the plan-health findings), on an ``executor`` in ``jobs`` shares of
+    about equal work. Everything is
     written into a temporary folder that replaces ``<output_dir>/<period>`` only at the
     end: an interrupted run leaves the previous reports as they were. A role that fails is
     listed in the index and in :attr:`BatchResult.failures` while the others are published.
@@ -1273,9 +1404,9 @@ def run_reports(
     plans_dir : str or Path
         Folder of ``<role>.yaml`` plans.
     jobs : int
-        Shares run at the same time, each in one kernel: worker processes of the local pool
-        (1 runs the notebooks one after another in this process), or tasks given to
-        ``executor``.
+        Reports run at the same time, each worker in one kernel: worker processes of the
+        local pool (1 runs the notebooks one after another in this process), or shares
+        given to ``executor``.
     lang : {"en", "zh"}
         Report language.
     show_pay : bool
@@ -1378,16 +1509,23 @@ def run_reports(
         with atomic_dir(folder, mode=file_mode) as tmp:
             # plan health once for the batch, worked out while the notebooks run (each
             # report's last cell waits for it): every report shows its role's part and the
-            # index each role's most severe finding
-            health = _FindingsWriter(dataset, label, every_plan, tmp)
+            # index each role's most severe finding. In the batch's own pool it is the first
+            # task, for the first worker free; elsewhere a thread of this process.
+            health = _FindingsWriter(
+                dataset,
+                label,
+                every_plan,
+                tmp,
+                pool=warm_pool,
+                task=(str(nb_path.parent), str(data_dir), str(plans_dir)),
+            )
             jobs_list = [_with_out_dir(j, tmp.resolve(), folder.resolve()) for j in jobs_list]
             bar = tqdm(
                 total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
             )
-            shares = _chunks(jobs_list, jobs, size)
             try:
                 if executor is None and warm_pool is None:
-                    for share in shares:
+                    for share in _chunks(jobs_list, jobs, size):
                         for out in _run_chunk(share):
                             outcomes[out.role] = out
                             bar.update()
@@ -1396,9 +1534,13 @@ def run_reports(
                     pool = warm_pool if own else executor
                     assert pool is not None
                     try:
-                        futures: dict[Future[list[_Outcome]], tuple[_Job, ...]] = {
-                            pool.submit(_run_chunk, share): share for share in shares
-                        }
+                        futures: dict[Future[Any], tuple[_Job, ...]] = {}
+                        if own:  # one task per role, biggest first, for the next worker free
+                            for job in _by_size(jobs_list, size):
+                                futures[pool.submit(_run_pooled, job)] = (job,)
+                        else:  # shares of about equal work, each in one kernel
+                            for share in _chunks(jobs_list, jobs, size):
+                                futures[pool.submit(_run_chunk, share)] = share
                         pending = set(futures)
                         while pending:
                             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -1408,7 +1550,8 @@ def run_reports(
                                 bar.refresh()
                             for fut in done:
                                 try:
-                                    for out in fut.result():
+                                    got = fut.result()
+                                    for out in got if isinstance(got, list) else [got]:
                                         outcomes[out.role] = out
                                 except Exception as exc:  # a worker process that died
                                     for job in futures[fut]:
@@ -1425,6 +1568,7 @@ def run_reports(
                                             ),
                                         )
                     except BaseException:
+                        health.abandon()
                         if own and warm_pool is not None:
                             _abandon(warm_pool, starting)  # Ctrl-C: stop them and their kernels
                             warm_pool = None
