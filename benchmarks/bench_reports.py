@@ -22,12 +22,12 @@ What it does
 
 The fork server is started once per process, by the first floor, and imports what a worker
 and its kernel need (perfkit.reports, papermill, nbconvert, ipykernel, pandas, matplotlib,
-seaborn, scipy.stats, and the plan-health checks' statsmodels and rddensity), then exports
-a small notebook once per language, before it forks the first worker: the first floor pays
-that, every later pool of either kind starts from it. The floor's bare kernels are new
-processes (papermill starts them); the batch's are forks of their worker, and one of them
-works out the plan-health findings first. So the first round is slower than the others,
-the batch's first run being the nearest to a one-off ``perfkit report``; both are printed.
+seaborn, scipy.stats) before it forks the first worker: the first floor pays that, every
+later pool of either kind starts from it. The floor's bare kernels are new processes
+(papermill starts them); the batch's are forks of their worker. The parent process imports
+the plan-health checks' libraries (statsmodels, rddensity with sympy and plotnine) during
+the first batch only. So the first round is slower than the others, the batch's first run
+being the nearest to a one-off ``perfkit report``; both are printed.
 
 The goals are informational: the script fails only if a report fails. On a shared machine
 timings vary by up to 2x; the ratio, measured in the same run, varies less.

@@ -808,54 +808,7 @@ _WORKER_MODULES = (
     "perfkit.evaluation",
     "perfkit.diagnostics",
     "perfkit.diagnostics._libraries",
-    "perfkit._warmup",  # last: with every module above imported, one export per language
 )
-
-
-#: A notebook like a report's, in little: what one export goes through before the first.
-_WARM_PAGE = {
-    "markdown": "## Warm-up\n\nA *short* paragraph.",
-    "html": '<table class="perfkit-table"><thead><tr><th>role</th><th>people</th></tr></thead>'
-    "<tbody><tr><td>brand</td><td>3</td></tr></tbody></table>",
-    "png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-}
-
-_EXPORTS_WARM = False
-
-
-def _warm_exports() -> None:
-    """Export a small notebook once per report language in this process, so that the first
-    report's export does not compile nbconvert's templates and parse soupsieve's selectors
-    (about half a second of CPU). The pool's fork server does it once (the last of
-    :data:`_WORKER_MODULES`); every worker then starts from it. Writes only into a
-    temporary folder; a failure leaves the work to the first report."""
-    global _EXPORTS_WARM
-    if _EXPORTS_WARM:
-        return
-    _EXPORTS_WARM = True
-    import tempfile
-
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-    try:
-        nb = new_notebook()
-        data = {"text/html": _WARM_PAGE["html"], "text/plain": "table"}
-        nb.cells = [
-            new_markdown_cell(_WARM_PAGE["markdown"]),
-            new_code_cell(
-                "1",
-                outputs=[
-                    new_output("display_data", data=data),
-                    new_output("display_data", data={"image/png": _WARM_PAGE["png"]}),
-                    new_output("stream", name="stdout", text="1\n"),
-                ],
-            ),
-        ]
-        with tempfile.TemporaryDirectory(prefix="perfkit-warm-") as tmp:
-            for lang in ("en", "zh"):
-                export_html(nb, Path(tmp) / f"{lang}.html", lang=lang, title="warm-up")
-    except Exception:  # the first report pays for it, or says what is wrong
-        pass
 
 
 def _import_worker_modules() -> None:

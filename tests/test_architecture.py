@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     "plotting": 13, "pacing": 13, "recognition": 13, "audit": 13, "explorer": 13,
     "display": 14, "export": 14, "scorecards": 14,
     "reports": 15, "statements": 15,
-    "cli": 16, "_warmup": 16,
+    "cli": 16,
     "__init__": 17,
 }  # fmt: skip
 

@@ -7,14 +7,12 @@ is shared by the tests that only read its output.
 from __future__ import annotations
 
 import base64
-import json
 import math
 import os
 import re
 import shutil
 import stat
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -524,30 +522,6 @@ def test_an_abandoned_batch_works_no_findings_out(tmp_path):
     pending.set_exception(KeyboardInterrupt())
     assert writer.result() is None
     assert not (tmp_path / reports.FINDINGS_FILE).exists()
-
-
-def test_a_workers_imports_leave_the_exports_warm_and_the_warning_filters_as_they_were():
-    """What the pool's fork server imports (:data:`reports._WORKER_MODULES`), in a fresh
-    interpreter: the plan-health checks' libraries, one export per language done, and no
-    warning filter of theirs left (importing rddensity alone turns FutureWarning off)."""
-    code = (
-        "import json, sys, warnings\n"
-        "import perfkit.reports as r\n"
-        "before = list(warnings.filters)\n"
-        "r._import_worker_modules()\n"
-        "added = [f for f in warnings.filters if f not in before]\n"
-        "print(json.dumps({'warm': r._EXPORTS_WARM, 'exporters': sorted(r._EXPORTERS),\n"
-        "    'checks': all(m in sys.modules for m in ('rddensity', 'statsmodels')),\n"
-        "    'filters': [f'{f[0]} {f[2].__module__}.{f[2].__name__}' for f in added\n"
-        "                if f[2] is FutureWarning or f[2].__module__.split('.')[0]\n"
-        "                in ('statsmodels', 'sympy', 'rddensity', 'plotnine')]}))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    state = json.loads(out.stdout.strip().splitlines()[-1])
-    assert state == {"warm": True, "exporters": ["en", "zh"], "checks": True, "filters": []}
-    assert reports._WORKER_MODULES[-1] == "perfkit._warmup"  # after what it exports with
 
 
 def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):
