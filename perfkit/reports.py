@@ -21,17 +21,15 @@ any :class:`concurrent.futures.Executor` given instead (a thread pool, a process
 ``dask.distributed`` client's ``get_executor()``) gets ``jobs`` shares of about equal work,
 each run in one kernel. The local pool's fork
 server imports what a worker and its kernel need once (:data:`_WORKER_MODULES`: papermill,
-nbconvert, ipykernel, pandas, matplotlib, seaborn, scipy.stats, statsmodels, rddensity); each worker starts its
+nbconvert, ipykernel, pandas, matplotlib, seaborn, scipy.stats); each worker starts its
 kernel as a fork of itself (:mod:`perfkit._forkkernel`), so no kernel imports them again,
 and warms it (the data, then :func:`gc.freeze`, so that the collection each reset runs
 skips what the kernel keeps) while the batch checks the data, and resets it while it
 exports the report just run. Kernels keep no input history (:data:`_KERNEL_OPTIONS`), and
 the batch's temporary folder is written in each executed notebook as the published one, so
-a rerun gives the same files. The department's plan-health findings are worked out once
-while the notebooks run, and each report's last cell waits for them
-(:func:`wait_for_findings`): in the local pool by the first worker free, in its kernel,
-which holds the data already (the other worker starts on the reports); elsewhere in a
-thread of the batch (:class:`_FindingsWriter`).
+a rerun gives the same files. The department's plan-health findings are worked out once,
+in a thread of the batch, while the notebooks run; each report's last cell waits for them
+(:func:`wait_for_findings`).
 
 The index page is an overview: one line per role with the change against the previous
 period, a total over every role, each term explained once, the headcount reconciled with
@@ -501,11 +499,8 @@ class _Kernel:
             self._stop()
             return None
 
-    def finish(self, sent: tuple[Any, str] | None, *, timeout: float | None = None) -> bool:
+    def finish(self, sent: tuple[Any, str] | None) -> bool:
         """Wait until the code :meth:`send` sent has run; a kernel that fails it is stopped.
-
-        ``timeout`` seconds at most (:attr:`TIMEOUT` by default); a kernel that takes longer
-        is stopped too.
 
         Returns
         -------
@@ -517,7 +512,7 @@ class _Kernel:
         if sent is None:
             return False
         kc, msg_id = sent
-        deadline = time.monotonic() + (self.TIMEOUT if timeout is None else timeout)
+        deadline = time.monotonic() + self.TIMEOUT
         try:
             while True:
                 try:
@@ -538,9 +533,9 @@ class _Kernel:
         finally:
             kc.stop_channels()
 
-    def run(self, code: str, *, timeout: float | None = None) -> bool:
+    def run(self, code: str) -> bool:
         """Run ``code`` in the kernel without a prompt number; a kernel that fails is stopped."""
-        return self.finish(self.send(code), timeout=timeout)
+        return self.finish(self.send(code))
 
     def begin_reset(self) -> None:
         """Start forgetting the last notebook (its variables, figures and prompt numbers);
@@ -672,42 +667,6 @@ def _run_pooled(job: _Job) -> _Outcome:
     return _run_role(job, _worker_kernel(job.cwd))
 
 
-#: What a worker's kernel runs to work out the batch's plan-health findings.
-_FINDINGS_CODE = """from perfkit import reports as _perfkit_reports
-_perfkit_reports._kernel_findings({data_dir!r}, {plans_dir!r}, {label!r}, {folder!r})
-del _perfkit_reports
-"""
-
-#: Seconds a worker's kernel may take to work out the findings (as a report waits for them).
-_FINDINGS_TIMEOUT = 3600.0
-
-
-def _pooled_findings(cwd: str, data_dir: str, plans_dir: str, label: str, folder: str) -> bool:
-    """The batch's plan-health findings, worked out in this worker's kernel (a task of the
-    batch's local pool, the first one given): its kernel has read the data already.
-
-    Returns
-    -------
-    bool
-        True when the kernel ran it to the end (it wrote the findings, or the marker that
-        there are none); False when it failed or died, and the batch works them out itself.
-    """
-    kernel = _worker_kernel(cwd)
-    code = _FINDINGS_CODE.format(data_dir=data_dir, plans_dir=plans_dir, label=label, folder=folder)
-    return kernel.run(code, timeout=_FINDINGS_TIMEOUT)
-
-
-def _kernel_findings(data_dir: str, plans_dir: str, label: str, folder: str) -> None:
-    """In a batch kernel: work out and write the findings (:func:`_write_findings`) from
-    the data set the kernel holds and every plan of the folder that loads, which are what
-    the batch's own check returns (:func:`perfkit.validation.load_checked`)."""
-    from .display import load_data
-    from .validation import _load_plans_each
-
-    plans = _load_plans_each(Path(plans_dir))[0]
-    _write_findings(load_data(data_dir), label, plans, Path(folder))
-
-
 def _run_role(job: _Job, kernel: _Kernel) -> _Outcome:
     """Run one role's notebook and export it; any error becomes the role's failure.
 
@@ -807,7 +766,6 @@ _WORKER_MODULES = (
     "perfkit.summary",
     "perfkit.evaluation",
     "perfkit.diagnostics",
-    "perfkit.diagnostics._libraries",
 )
 
 
@@ -958,77 +916,33 @@ def _write_findings(
 
 
 class _FindingsWriter:
-    """The batch's plan-health findings, worked out while the notebooks run.
+    """The batch's plan-health findings, worked out in a thread while the notebooks run.
 
     A marker file says the findings are on their way; each report's last cell waits until
-    :func:`_write_findings` has written them (:func:`wait_for_findings`). They are worked
-    out in a thread of the batch, or, given ``pool`` (the batch's own pool), as the pool's
-    first task, in the kernel of the worker that takes it (:func:`_pooled_findings`): that
-    kernel has read the data already, and the batch's process stays off the two cores the
-    reports share; the worker with the most reports to run then takes one fewer. If that
-    task fails, the thread works them out here instead. The findings are the same wherever
-    they are worked out: one computation on the data and plans of the batch.
+    :func:`_write_findings` has written them (:func:`wait_for_findings`). The findings are
+    the same whenever they arrive: one computation on the data and plans of the batch. On
+    a first batch the thread has the batch's process to itself while the pool's fork server
+    imports what the workers need.
     """
 
-    def __init__(
-        self,
-        dataset: Any,
-        label: str,
-        plans: Mapping[str, Plan],
-        folder: Path,
-        *,
-        pool: Executor | None = None,
-        task: tuple[str, str, str] | None = None,
-    ) -> None:
+    def __init__(self, dataset: Any, label: str, plans: Mapping[str, Plan], folder: Path) -> None:
         self.folder = folder
         self._found: list[Any] | None = None
         self._error: BaseException | None = None
-        self._abandoned = threading.Event()
         (folder / _FINDINGS_PENDING).touch()
-        future = None
-        if pool is not None and task is not None:
-            cwd, data_dir, plans_dir = task
-            future = pool.submit(_pooled_findings, cwd, data_dir, plans_dir, label, str(folder))
         self._thread = threading.Thread(
             target=self._work,
-            args=(dataset, label, plans, future),
+            args=(dataset, label, plans),
             name="perfkit-plan-health",
             daemon=True,  # an interrupted batch does not wait for it
         )
         self._thread.start()
 
-    def _work(
-        self, dataset: Any, label: str, plans: Mapping[str, Plan], future: Future[bool] | None
-    ) -> None:
+    def _work(self, dataset: Any, label: str, plans: Mapping[str, Plan]) -> None:
         try:
-            if future is not None and (self._from_pool(future) or self._abandoned.is_set()):
-                return
             self._found = _write_findings(dataset, label, plans, self.folder)
         except BaseException as exc:  # raised again by result(), in the batch's thread
             self._error = exc
-
-    def _from_pool(self, future: Future[bool]) -> bool:
-        """Take the findings a worker's kernel wrote; False if it could not."""
-        try:
-            ran = future.result()
-        except BaseException:  # the worker died, the pool broke, the batch was interrupted
-            ran = False
-        path = self.folder / FINDINGS_FILE
-        if not ran:
-            return False
-        if path.is_file():
-            from .diagnostics import read_findings
-
-            try:
-                self._found = read_findings(path)
-            except PerfkitError:
-                return False
-            return True
-        return (self.folder / _FINDINGS_NONE).exists()  # the checks could not run there
-
-    def abandon(self) -> None:
-        """The batch stops: findings its pool did not work out are not worked out here."""
-        self._abandoned.set()
 
     def result(self) -> list[Any] | None:
         """The findings (None if they could not be worked out), once written.
@@ -1387,8 +1301,7 @@ def run_reports(
     every report covers the same period. Each worker runs its roles' notebooks under
     papermill one after another in one kernel (reset between reports), with absolute paths
     as parameters: in the local pool each role goes to the next worker free (the biggest
-    roles first, after the plan-health findings), on an ``executor`` in ``jobs`` shares of
-    about equal work. Everything is
+    roles first), on an ``executor`` in ``jobs`` shares of about equal work. Everything is
     written into a temporary folder that replaces ``<output_dir>/<period>`` only at the
     end: an interrupted run leaves the previous reports as they were. A role that fails is
     listed in the index and in :attr:`BatchResult.failures` while the others are published.
@@ -1509,16 +1422,8 @@ def run_reports(
         with atomic_dir(folder, mode=file_mode) as tmp:
             # plan health once for the batch, worked out while the notebooks run (each
             # report's last cell waits for it): every report shows its role's part and the
-            # index each role's most severe finding. In the batch's own pool it is the first
-            # task, for the first worker free; elsewhere a thread of this process.
-            health = _FindingsWriter(
-                dataset,
-                label,
-                every_plan,
-                tmp,
-                pool=warm_pool,
-                task=(str(nb_path.parent), str(data_dir), str(plans_dir)),
-            )
+            # index each role's most severe finding
+            health = _FindingsWriter(dataset, label, every_plan, tmp)
             jobs_list = [_with_out_dir(j, tmp.resolve(), folder.resolve()) for j in jobs_list]
             bar = tqdm(
                 total=len(jobs_list), desc=f"reports {label}", unit="report", disable=not progress
@@ -1568,7 +1473,6 @@ def run_reports(
                                             ),
                                         )
                     except BaseException:
-                        health.abandon()
                         if own and warm_pool is not None:
                             _abandon(warm_pool, starting)  # Ctrl-C: stop them and their kernels
                             warm_pool = None

@@ -7,15 +7,17 @@ is shared by the tests that only read its output.
 from __future__ import annotations
 
 import base64
+import json
 import math
 import os
 import re
 import shutil
 import stat
 import subprocess
+import sys
 import threading
 import time
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -436,92 +438,22 @@ def test_a_report_works_out_its_findings_when_the_batch_could_not(tmp_path):
         reports.wait_for_findings(path, timeout=0.2)
 
 
-class _OnePool(Executor):
-    """A pool that gives each task the future ``answer`` makes of it (no worker)."""
-
-    def __init__(self, answer):
-        self.answer, self.tasks = answer, []
-
-    def submit(self, fn, /, *args, **kwargs):
-        self.tasks.append((fn, args))
-        return self.answer(args)
-
-
-def _findings_writer(tmp_path, answer):
-    dataset, plans = perfkit.load_dataset(SAMPLE_DIR), perfkit.load_plans(PLANS_DIR)
-    pool = _OnePool(answer)
-    task = (str(ROOT / "notebooks"), str(SAMPLE_DIR), str(PLANS_DIR))
-    writer = reports._FindingsWriter(dataset, "2026Q3", plans, tmp_path, pool=pool, task=task)
-    return writer, pool, dataset, plans
-
-
-def _settled(result=None, error=None):
-    done = Future()
-    if error is not None:
-        done.set_exception(error)
-    else:
-        done.set_result(result)
-    return done
-
-
-def _document(found):
-    from perfkit import diagnostics
-
-    return diagnostics.findings_document(found)
-
-
-def test_the_pool_works_the_findings_out_in_a_kernel_and_the_batch_reads_them(tmp_path):
-    """The pool's first task is the findings; what the kernel writes (the function it runs,
-    here run in this process) is what the batch's thread would have worked out."""
-
-    def kernel(args):
-        reports._kernel_findings(*args[1:])  # what _pooled_findings has the kernel run
-        return _settled(True)
-
-    writer, pool, dataset, plans = _findings_writer(tmp_path, kernel)
-    found = writer.result()
-    assert [fn for fn, _ in pool.tasks] == [reports._pooled_findings]
-    assert pool.tasks[0][1][1:] == (str(SAMPLE_DIR), str(PLANS_DIR), "2026Q3", str(tmp_path))
-    expected = _document(reports._department_findings(dataset, "2026Q3", plans))
-    assert found and _document(found) == expected
-    assert (tmp_path / reports.FINDINGS_FILE).read_text(encoding="utf-8") == expected
-    assert sorted(p.name for p in tmp_path.iterdir()) == [reports.FINDINGS_FILE]
-
-    def kernel_found_none(args):  # taken as written, not worked out again
-        (Path(args[-1]) / reports.FINDINGS_FILE).write_text("[]\n", encoding="utf-8")
-        (Path(args[-1]) / reports._FINDINGS_PENDING).unlink()
-        return _settled(True)
-
-    again = tmp_path / "again"
-    again.mkdir()
-    writer, *_ = _findings_writer(again, kernel_found_none)
-    assert writer.result() == []
-
-
-def test_the_batch_works_the_findings_out_itself_when_the_pool_could_not(tmp_path):
-    from concurrent.futures.process import BrokenProcessPool
-
-    broken = _settled(error=BrokenProcessPool("a worker died"))
-    writer, pool, dataset, plans = _findings_writer(tmp_path, lambda args: broken)
-    found = writer.result()
-    expected = _document(reports._department_findings(dataset, "2026Q3", plans))
-    assert found and _document(found) == expected
-    assert (tmp_path / reports.FINDINGS_FILE).read_text(encoding="utf-8") == expected
-    assert not (tmp_path / reports._FINDINGS_PENDING).exists()  # the reports stop waiting
-
-    again = tmp_path / "again"  # the kernel ran the code and it raised: worked out again here
-    again.mkdir()
-    writer, *_ = _findings_writer(again, lambda args: _settled(False))
-    assert _document(writer.result()) == expected
-
-
-def test_an_abandoned_batch_works_no_findings_out(tmp_path):
-    pending = Future()
-    writer, *_ = _findings_writer(tmp_path, lambda args: pending)
-    writer.abandon()  # Ctrl-C: the pool is stopped, its tasks fail
-    pending.set_exception(KeyboardInterrupt())
-    assert writer.result() is None
-    assert not (tmp_path / reports.FINDINGS_FILE).exists()
+def test_the_checks_libraries_leave_the_warning_filters_as_they_were():
+    """Importing rddensity alone turns FutureWarning off for the whole process; through
+    :mod:`perfkit.diagnostics._libraries` no filter of theirs is left (fresh interpreter)."""
+    code = (
+        "import json, sys, warnings\n"
+        "import perfkit.diagnostics\n"
+        "before = list(warnings.filters)\n"
+        "import perfkit.diagnostics._libraries\n"
+        "added = [f for f in warnings.filters if f not in before]\n"
+        "print(json.dumps({'checks': all(m in sys.modules for m in ('rddensity', 'statsmodels')),\n"
+        "    'filters': [f'{f[0]} {f[2].__module__}.{f[2].__name__}' for f in added]}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"checks": True, "filters": []}
 
 
 def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):
@@ -587,8 +519,8 @@ def test_default_pool_runs_roles_in_one_reset_kernel_per_worker(tmp_path, sample
 def test_a_rerun_of_the_default_pool_gives_the_same_bytes(tmp_path, sample_dir, plans_dir):
     """Two kernels forked at once, real reports: every file is the same on a rerun (no
     kernel's history database in an output, no temporary folder in a notebook), and the
-    same as a batch on a thread pool, which works the plan-health findings out in the
-    batch's own process where the default pool has a worker's kernel do it."""
+    same as a batch on a thread pool, which gets shares where the default pool gives each
+    worker the next role."""
     roles = ["brand_content", "event_planning"]
 
     def run(executor=None) -> dict[str, bytes]:

@@ -2,10 +2,9 @@
 
 Importing ``rddensity`` turns every ``FutureWarning`` off for the whole process (it imports
 ``sympy`` and ``plotnine``, and one of them files a global filter), and ``statsmodels`` adds
-filters of its own. The checks import them from here, so the process's warning filters stay
-as they were: a report kernel that worked out the batch's findings shows the same warnings in
-its later reports as one that did not. A report batch's fork server imports this module once
-(:data:`perfkit.reports._WORKER_MODULES`), so no kernel pays for these imports.
+filters of its own. The checks import them from here, so the filters of the process that
+runs them (a user's notebook, the report batch, a report kernel that works out its own
+findings) stay as they were: its later warnings show as before.
 """
 
 from __future__ import annotations
