@@ -881,45 +881,13 @@ def _department_findings(dataset: Any, label: str, plans: Mapping[str, Plan]) ->
         return None
 
 
-def _write_findings(
-    dataset: Any, label: str, plans: Mapping[str, Plan], folder: Path
-) -> list[Any] | None:
-    """Work the batch's findings out and write them as :data:`FINDINGS_FILE` in ``folder``.
-
-    The file is written in one rename (so a report never reads half of it), or, when the
-    findings cannot be worked out, the marker :data:`_FINDINGS_NONE`; only then is the
-    marker :data:`_FINDINGS_PENDING` removed, which the reports wait on
-    (:func:`wait_for_findings`), even when this raises.
-
-    Returns
-    -------
-    list of Finding or None
-        None when the checks could not run (:func:`_department_findings`).
-    """
-    written = False
-    try:
-        found = _department_findings(dataset, label, plans)
-        if found is not None:
-            from .diagnostics import findings_document
-
-            with atomic_path(folder / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
-                part.write_text(findings_document(found), encoding="utf-8")
-            written = True
-        return found
-    finally:
-        try:
-            if not written:
-                (folder / _FINDINGS_NONE).touch()
-            (folder / _FINDINGS_PENDING).unlink(missing_ok=True)
-        except OSError:  # the batch was interrupted and its folder removed
-            pass
-
-
 class _FindingsWriter:
     """The batch's plan-health findings, worked out in a thread while the notebooks run.
 
-    A marker file says the findings are on their way; each report's last cell waits until
-    :func:`_write_findings` has written them (:func:`wait_for_findings`). The findings are
+    A marker file says the findings are on their way; once worked out they are written as
+    :data:`FINDINGS_FILE` in one rename (so a report never reads half of it) and only then
+    is the marker removed; when they cannot be worked out a second marker says so first.
+    Each report's last cell waits for either (:func:`wait_for_findings`). The findings are
     the same whenever they arrive: one computation on the data and plans of the batch. On
     a first batch the thread has the batch's process to itself while the pool's fork server
     imports what the workers need.
@@ -939,10 +907,25 @@ class _FindingsWriter:
         self._thread.start()
 
     def _work(self, dataset: Any, label: str, plans: Mapping[str, Plan]) -> None:
+        written = False
         try:
-            self._found = _write_findings(dataset, label, plans, self.folder)
+            found = _department_findings(dataset, label, plans)
+            if found is not None:
+                from .diagnostics import findings_document
+
+                with atomic_path(self.folder / FINDINGS_FILE, mode=PRIVATE_MODE) as part:
+                    part.write_text(findings_document(found), encoding="utf-8")
+                written = True
+            self._found = found
         except BaseException as exc:  # raised again by result(), in the batch's thread
             self._error = exc
+        finally:
+            try:
+                if not written:
+                    (self.folder / _FINDINGS_NONE).touch()
+                (self.folder / _FINDINGS_PENDING).unlink(missing_ok=True)
+            except OSError:  # the batch was interrupted and its folder removed
+                pass
 
     def result(self) -> list[Any] | None:
         """The findings (None if they could not be worked out), once written.
