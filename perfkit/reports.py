@@ -662,9 +662,10 @@ def _worker_kernel(cwd: str) -> _Kernel:
     return kernel
 
 
-def _run_pooled(job: _Job) -> _Outcome:
-    """One role's report in the worker's own kernel (a task of the batch's local pool)."""
-    return _run_role(job, _worker_kernel(job.cwd))
+def _run_pooled(job: _Job) -> list[_Outcome]:
+    """One role's report in the worker's own kernel (a task of the batch's local pool), as
+    a share of one role (:func:`_run_chunk`)."""
+    return [_run_role(job, _worker_kernel(job.cwd))]
 
 
 def _run_role(job: _Job, kernel: _Kernel) -> _Outcome:
@@ -1422,7 +1423,7 @@ def run_reports(
                     pool = warm_pool if own else executor
                     assert pool is not None
                     try:
-                        futures: dict[Future[Any], tuple[_Job, ...]] = {}
+                        futures: dict[Future[list[_Outcome]], tuple[_Job, ...]] = {}
                         if own:  # one task per role, biggest first, for the next worker free
                             for job in _by_size(jobs_list, size):
                                 futures[pool.submit(_run_pooled, job)] = (job,)
@@ -1438,8 +1439,7 @@ def run_reports(
                                 bar.refresh()
                             for fut in done:
                                 try:
-                                    got = fut.result()
-                                    for out in got if isinstance(got, list) else [got]:
+                                    for out in fut.result():
                                         outcomes[out.role] = out
                                 except Exception as exc:  # a worker process that died
                                     for job in futures[fut]:
