@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,20 +148,21 @@ def _cell_text(x: Any) -> Any:
     return str(x)
 
 
-def column_codes(t: Table, column: str) -> tuple[np.ndarray, np.ndarray]:
+def column_codes(t: Table, column: str, *, dtype: Any = np.int64) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a text column of ``t`` and its distinct values, hashed once.
 
     :func:`perfkit.frames.text_codes`, which remembers them for as long as the column holds
     the same Arrow data (the checks of several modules, and the engine, code the same
-    columns).
+    columns). ``dtype=None`` gives the remembered codes without a copy, in their smallest
+    signed type and read only: for looking up by code, not for arithmetic.
 
     Returns
     -------
-    codes : numpy.ndarray of int64
+    codes : numpy.ndarray of int (int64 unless ``dtype`` says otherwise)
         ``-1`` for an empty cell.
     uniques : numpy.ndarray of object
     """
-    return text_codes(t.frame[column])
+    return text_codes(t.frame[column], dtype=dtype)
 
 
 def _remember(t: Table, column: str, got: tuple[np.ndarray, np.ndarray] | None) -> None:
@@ -181,7 +183,7 @@ def _coded_clean(t: Table, column: str) -> tuple[np.ndarray, np.ndarray] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    codes, uniques = column_codes(t, column)
+    codes, uniques = column_codes(t, column, dtype=None)
     arr = pa.array(uniques, type=pa.large_string())
     if not pc.utf8_trim_whitespace(arr).equals(arr) or pc.any(pc.equal(arr, "")).as_py():
         return None
@@ -318,7 +320,7 @@ def _as_period(
     canon = np.array([canonical_label(u) or u for u in uniques] + [None], dtype=object)
     if (canon[:-1] == uniques).all() and text.dtype == "str":
         return text, (codes, uniques)  # every label canonical already: no new column
-    codes = np.where(codes < 0, len(uniques), codes)  # an empty cell stays empty (None)
+    codes = np.where(codes < 0, len(uniques), codes.astype(np.int64))  # empty stays None
     return pd.Series(text_from_codes(codes, canon), index=s.index), None
 
 
@@ -411,7 +413,7 @@ def _schema_holds(t: Table) -> bool:
     n = len(frame)
 
     def codes(name: str) -> tuple[np.ndarray, np.ndarray]:
-        return column_codes(t, name)
+        return column_codes(t, name, dtype=None)  # looked up or widened below, not copied
 
     for c in COLUMNS[t.name]:
         s = frame[c.name]
@@ -457,7 +459,8 @@ def _schema_holds(t: Table) -> bool:
             if span >= 2**62:
                 return False  # too many combinations for one integer: pandera checks
             packed *= len(uniques) + 1
-            packed += key_codes + 1  # an empty cell (-1) is a value of its own
+            packed += key_codes  # widened as it is added, in place
+            packed += 1  # so an empty cell (-1) is a value of its own
         if span <= 4 * n + 1024:  # few combinations: count them (no hashing, no sort)
             if np.bincount(packed, minlength=span).max() > 1:
                 return False
@@ -580,16 +583,26 @@ def prepare_table(t: Table, problems: ProblemCollector) -> Table:
     return t
 
 
-def _is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """Mask of ``values`` found in ``known``, hashed column-wise by Arrow (text columns)."""
+def _membership(known: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A test of distinct texts against ``known``, hashed once: the mask of those found."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        found = pc.is_in(pa.array(values.array), value_set=pa.array(known.unique()))
-        return found.to_numpy(zero_copy_only=False).astype(bool)
+        value_set = pa.array(known, type=pa.string(), from_pandas=True)
     except (pa.ArrowException, TypeError):  # not text: pandas does it
-        return values.isin(known).to_numpy()
+        value_set = None
+
+    def found(values: np.ndarray) -> np.ndarray:
+        if value_set is not None:
+            try:
+                got = pc.is_in(pa.array(values, type=pa.string(), from_pandas=True), value_set)
+                return got.to_numpy(zero_copy_only=False).astype(bool)
+            except (pa.ArrowException, TypeError):
+                pass
+        return pd.Index(values).isin(known)
+
+    return found
 
 
 def check_known_ids(tables: dict[str, Table], problems: ProblemCollector) -> None:
@@ -598,13 +611,14 @@ def check_known_ids(tables: dict[str, Table], problems: ProblemCollector) -> Non
     if emp is None or emp.broken:
         return
     ids = emp.frame["employee_id"].dropna()
+    is_known = _membership(column_codes(emp, "employee_id", dtype=None)[1])
     for name in TABLES[1:]:
         t = tables.get(name)
         if t is None or t.broken or t.frame.empty:
             continue
         col = t.frame["employee_id"]
-        codes, uniques = column_codes(t, "employee_id")  # each distinct id looked up once
-        known = _is_in(pd.Series(uniques, dtype=object), ids)
+        codes, uniques = column_codes(t, "employee_id", dtype=None)
+        known = is_known(uniques)  # each distinct id looked up once
         if known.all():
             continue
         unknown = np.append(~known, False)[codes]  # an empty id (code -1) is reported elsewhere

@@ -82,8 +82,10 @@ def remember_codes(data: Any, codes: np.ndarray, uniques: np.ndarray) -> None:
         with _MEMO_LOCK:
             _MEMO.pop(key, None)
 
+    kept = codes.astype(small, copy=False)
+    kept.flags.writeable = False  # handed out without a copy (known_codes): nobody writes
     with _MEMO_LOCK:
-        _MEMO[key] = (weakref.ref(data, forget), codes.astype(small, copy=False), uniques)
+        _MEMO[key] = (weakref.ref(data, forget), kept, uniques)
 
 
 def _remembered(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
@@ -97,10 +99,16 @@ def _remembered(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return hit[1], hit[2]
 
 
-def known_codes(data: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """The remembered codes (int64) and distinct values of Arrow text ``data``, or None."""
+def known_codes(data: Any, *, dtype: Any = np.int64) -> tuple[np.ndarray, np.ndarray] | None:
+    """The remembered codes and distinct values of Arrow text ``data``, or None.
+
+    ``dtype``: of the codes; None gives the remembered array itself (the smallest signed
+    type holding every code and -1; read only), which spares a copy of a long column.
+    """
     got = _remembered(data)
-    return None if got is None else (got[0].astype(np.int64), got[1])
+    if got is None or dtype is None:
+        return got
+    return got[0].astype(dtype), got[1]
 
 
 def codes_against(
@@ -153,7 +161,7 @@ def codes_against(
     return lookup[codes]
 
 
-def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def text_codes(values: pd.Series, *, dtype: Any = np.int64) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a column's values and its distinct values, in order of appearance.
 
     Arrow-backed text is coded by one Arrow ``dictionary_encode`` pass (several times
@@ -164,10 +172,14 @@ def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ----------
     values : Series
         Any column, e.g. the ``metric`` column of two million actuals.
+    dtype : numpy integer dtype or None
+        Of the codes. None: for Arrow text, the remembered codes themselves, in the smallest
+        signed type holding every code and -1 (read only: no copy of a long column; a
+        caller doing arithmetic on them must widen them first); else int64.
 
     Returns
     -------
-    codes : numpy.ndarray of int64
+    codes : numpy.ndarray of int (int64 unless ``dtype`` says otherwise)
         Position of each value in ``uniques``; ``-1`` for a missing value.
     uniques : numpy.ndarray of object
         The distinct non-missing values.
@@ -175,18 +187,20 @@ def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     data = arrow_strings(values)
     if data is None:
         codes, uniques = pd.factorize(values)
-        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
-    got = known_codes(data)
+        return codes.astype(dtype or np.int64, copy=False), np.asarray(uniques, dtype=object)
+    got = known_codes(data, dtype=dtype)
     if got is not None:
         return got
     import pyarrow.compute as pc
 
-    codes, uniques = dictionary_codes(pc.dictionary_encode(data), compact=False)
+    codes, uniques = dictionary_codes(pc.dictionary_encode(data), compact=False, dtype=None)
     remember_codes(data, codes, uniques)
-    return codes, uniques
+    return (codes if dtype is None else codes.astype(dtype)), uniques
 
 
-def dictionary_codes(data: Any, *, compact: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def dictionary_codes(
+    data: Any, *, compact: bool = True, dtype: Any = np.int64
+) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and distinct values of Arrow dictionary data (e.g. read from Parquet).
 
     Parameters
@@ -196,10 +210,13 @@ def dictionary_codes(data: Any, *, compact: bool = True) -> tuple[np.ndarray, np
     compact : bool
         Leave out dictionary values no row uses (and a null value), so the distinct values
         are exactly those of the rows, as :func:`pandas.factorize` gives them.
+    dtype : numpy integer dtype or None
+        Of the codes; None: the smallest signed type holding every code and -1, which
+        spares widening (and a copy of) a long column.
 
     Returns
     -------
-    codes : numpy.ndarray of int64
+    codes : numpy.ndarray of int (int64 unless ``dtype`` says otherwise)
         ``-1`` for a missing value.
     uniques : numpy.ndarray of object
     """
@@ -213,7 +230,9 @@ def dictionary_codes(data: Any, *, compact: bool = True) -> tuple[np.ndarray, np
     if not all(last.slice(0, len(c.dictionary)).equals(c.dictionary) for c in chunks):
         chunks = list(pa.chunked_array(chunks).unify_dictionaries().chunks)
         last = chunks[-1].dictionary
-    codes = np.empty(sum(len(c) for c in chunks), dtype=np.int64)
+    if dtype is None:
+        dtype = np.min_scalar_type(-max(len(last), 1))
+    codes = np.empty(sum(len(c) for c in chunks), dtype=dtype)
     at = 0
     for c in chunks:
         idx = c.indices if c.null_count == 0 else c.indices.fill_null(-1)
@@ -225,7 +244,7 @@ def dictionary_codes(data: Any, *, compact: bool = True) -> tuple[np.ndarray, np
         if last.null_count:
             keep &= ~np.asarray(last.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         if not keep.all():
-            remap = np.full(len(last) + 1, -1, dtype=np.int64)  # the last entry: code -1
+            remap = np.full(len(last) + 1, -1, dtype=codes.dtype)  # the last entry: code -1
             remap[np.flatnonzero(keep)] = np.arange(int(keep.sum()))
             codes = remap[codes]
             last = last.filter(pa.array(keep))

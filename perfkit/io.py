@@ -233,10 +233,16 @@ def _read_table(
         problems.add_problem(table, 0, p)
     raw, rows = got.frame, got.rows
     # drop empty rows (blank lines, spacing rows in Excel), keeping the user's row numbers
-    filled = raw.notna().to_numpy()
-    if raw.dtypes.eq(object).any():
-        filled &= raw.astype(str).apply(lambda s: s.str.strip() != "").to_numpy()
-    keep = filled.any(axis=1) if raw.shape[1] else np.zeros(len(raw), bool)
+    keep = np.zeros(len(raw), bool)
+    blank_text = raw.dtypes.eq(object).any()  # cells of spaces only count as empty then
+    for j in range(raw.shape[1]):  # column by column, until every row has a filled cell
+        s = raw.iloc[:, j]
+        filled = s.notna().to_numpy()
+        if blank_text:
+            filled = filled & (s.astype(str).str.strip() != "").to_numpy()
+        keep |= filled
+        if keep.all():
+            break
     if not keep.all():  # (a copy of every column only when a row goes)
         raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
 

@@ -438,7 +438,7 @@ def _read_parquet(path: Path) -> FileCells | str:
             column = table.column(name)
             if not pa.types.is_dictionary(column.type):
                 return name, None, None
-            return name, dictionary_codes(column), column.cast(schema.field(name).type)
+            return name, dictionary_codes(column, dtype=None), column.cast(schema.field(name).type)
 
         with ThreadPoolExecutor(max(1, min(len(text), os.cpu_count() or 1))) as pool:
             decoded = list(pool.map(decode, text))  # Arrow and numpy work outside the GIL

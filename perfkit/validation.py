@@ -179,7 +179,7 @@ def _against_plans(
 
     def role_codes(t: Table) -> np.ndarray:
         """The code in ``r_names`` of each row's employee's role (-1 if none)."""
-        codes, ids = column_codes(t, "employee_id")
+        codes, ids = column_codes(t, "employee_id", dtype=None)  # looked up by, no copy
         if not len(role_of) or not len(ids):
             return np.full(len(codes), -1, dtype=np.int64)
         found = codes_against(pd.Series(ids, dtype=t.frame["employee_id"].dtype), role_of.index)
@@ -261,7 +261,7 @@ def _against_plans(
     if act is not None and not act.broken and not act.frame.empty:
         metric = act.frame["metric"]
         allowed = set(RAW_METRICS) | used
-        m_codes, m_names = column_codes(act, "metric")  # each distinct name checked once
+        m_codes, m_names = column_codes(act, "metric", dtype=None)  # each name checked once
         bad = np.append([m not in allowed for m in m_names], False).astype(bool)[m_codes]
         grouped(
             act,
@@ -445,7 +445,7 @@ def _out_of_range(tables: dict[str, Table], problems: ProblemCollector) -> None:
     act = tables.get("actuals")
     if act is not None and not act.broken and not act.frame.empty:
         metric, value = act.frame["metric"], act.frame["value"].to_numpy(dtype=np.float64)
-        codes, names = column_codes(act, "metric")  # each distinct metric's range once
+        codes, names = column_codes(act, "metric", dtype=None)  # each metric's range once
         nan = (np.nan, np.nan)
         bounds = np.array([RAW_METRIC_RANGE.get(m, nan) for m in names] + [nan], dtype=float)
         lo, hi = bounds[codes, 0], bounds[codes, 1]  # code -1 (no metric) picks the NaNs

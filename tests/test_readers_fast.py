@@ -172,6 +172,46 @@ def test_column_codes_are_remembered_while_the_column_is_the_same() -> None:
     assert column_codes(t, "employee_id")[1].tolist() == ["E2", "E1"]
 
 
+def test_codes_without_a_copy_are_the_remembered_ones_small_and_read_only() -> None:
+    """``dtype=None`` hands out the memo's own codes; nobody can write into them, and the
+    int64 codes asked for by default are a copy a caller may change freely."""
+    ids = pd.Series(pd.array(["E3", "E1", None, "E2", "E1"] * 60, dtype="str"))
+    wide, uniques = text_codes(ids)
+    small, same = text_codes(ids, dtype=None)
+    assert small.tolist() == wide.tolist() and same.tolist() == uniques.tolist()
+    assert small.dtype == np.int8 and wide.dtype == np.int64
+    assert text_codes(ids, dtype=None)[0] is small  # the remembered array itself
+    with pytest.raises(ValueError, match="read-only"):
+        small[0] = 1
+    wide[0] = 2  # a copy: the memo is untouched
+    assert text_codes(ids)[0][0] == 0 and text_codes(ids, dtype=None)[0][0] == 0
+
+
+def test_dictionary_codes_in_the_smallest_type_leave_out_unused_values_too() -> None:
+    a = pa.DictionaryArray.from_arrays(pa.array([2, 0, None]), pa.array(["a", "b", "c"]))
+    codes, uniques = dictionary_codes(a, dtype=None)
+    assert codes.dtype == np.int8
+    assert np.append(uniques, None)[codes].tolist() == ["c", "a", None]
+
+
+def test_unknown_ids_are_reported_in_every_table_looked_up_against_employees(good: Path) -> None:
+    """The employees' ids are hashed once for all the tables checked against them."""
+    act = pd.read_csv(good / "actuals.csv", dtype=str)
+    act.loc[4, "employee_id"] = "E404"
+    act.to_parquet(good / "actuals.parquet", index=False)
+    (good / "actuals.csv").unlink()
+    tgt = pd.read_csv(good / "targets.csv", dtype=str)
+    tgt.loc[2, "employee_id"] = "E405"
+    tgt.to_csv(good / "targets.csv", index=False)
+    with pytest.raises(DataError) as err:
+        load_dataset(good)
+    text = str(err.value)
+    assert (
+        "actuals.parquet, row 5" in text
+    )  # no header row and "'E404', who is not in employees.csv" in text
+    assert "targets.csv, row 4" in text and "'E405', who is not in employees.csv" in text
+
+
 def test_remembered_codes_never_outlive_a_change_in_place() -> None:
     """The engine looks the actuals up by the codes the check made; a column changed in
     place after the check (new Arrow data) is looked up afresh, never by stale codes."""
