@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import nbformat
 import numpy as np
@@ -374,3 +376,21 @@ def test_sample_without_plants_has_no_biased_rater(tmp_path):
         mine = pairs[pairs["rater_id"] == rater].set_index(["employee_id", "period"])["rating"]
         other = pairs[pairs["rater_id"] != rater].set_index(["employee_id", "period"])["rating"]
         assert abs(float((mine - other.reindex(mine.index)).mean())) < 0.3
+
+
+def test_the_checks_libraries_leave_the_warning_filters_as_they_were():
+    """Importing rddensity alone turns FutureWarning off for the whole process; through
+    :mod:`perfkit.diagnostics._libraries` no filter of theirs is left (fresh interpreter)."""
+    code = (
+        "import json, sys, warnings\n"
+        "import perfkit.diagnostics\n"
+        "before = list(warnings.filters)\n"
+        "import perfkit.diagnostics._libraries\n"
+        "added = [f for f in warnings.filters if f not in before]\n"
+        "print(json.dumps({'checks': all(m in sys.modules for m in ('rddensity', 'statsmodels')),\n"
+        "    'filters': [f'{f[0]} {f[2].__module__}.{f[2].__name__}' for f in added]}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"checks": True, "filters": []}

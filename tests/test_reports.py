@@ -7,14 +7,12 @@ is shared by the tests that only read its output.
 from __future__ import annotations
 
 import base64
-import json
 import math
 import os
 import re
 import shutil
 import stat
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -436,24 +434,6 @@ def test_a_report_works_out_its_findings_when_the_batch_could_not(tmp_path):
     (tmp_path / reports._FINDINGS_PENDING).touch()  # a batch that never finishes
     with pytest.raises(perfkit.PerfkitError, match="did not write its plan-health findings"):
         reports.wait_for_findings(path, timeout=0.2)
-
-
-def test_the_checks_libraries_leave_the_warning_filters_as_they_were():
-    """Importing rddensity alone turns FutureWarning off for the whole process; through
-    :mod:`perfkit.diagnostics._libraries` no filter of theirs is left (fresh interpreter)."""
-    code = (
-        "import json, sys, warnings\n"
-        "import perfkit.diagnostics\n"
-        "before = list(warnings.filters)\n"
-        "import perfkit.diagnostics._libraries\n"
-        "added = [f for f in warnings.filters if f not in before]\n"
-        "print(json.dumps({'checks': all(m in sys.modules for m in ('rddensity', 'statsmodels')),\n"
-        "    'filters': [f'{f[0]} {f[2].__module__}.{f[2].__name__}' for f in added]}))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"checks": True, "filters": []}
 
 
 def test_jobs_must_be_positive(tmp_path, sample_dir, plans_dir):
