@@ -206,9 +206,8 @@ def test_unknown_ids_are_reported_in_every_table_looked_up_against_employees(goo
     with pytest.raises(DataError) as err:
         load_dataset(good)
     text = str(err.value)
-    assert (
-        "actuals.parquet, row 5" in text
-    )  # no header row and "'E404', who is not in employees.csv" in text
+    # a Parquet file has no header row: its fifth row is row 5
+    assert "actuals.parquet, row 5" in text and "'E404', who is not in employees.csv" in text
     assert "targets.csv, row 4" in text and "'E405', who is not in employees.csv" in text
 
 
