@@ -628,8 +628,18 @@ def _warm_worker(cwd: str, data_dir: str, lang: str = "en") -> None:
     except Exception:  # the first report builds it, or says what is wrong
         pass
     kernel.finish(sent)
+    _keep(kernel)
+
+
+def _keep(kernel: _Kernel) -> None:
+    """Keep ``kernel`` in :data:`_WARM`, to be shut down when the worker exits."""
     _WARM.append(kernel)
     multiprocessing.util.Finalize(None, kernel.close, exitpriority=10)
+
+
+def _warm_kernel(cwd: str) -> _Kernel | None:
+    """The kernel this worker keeps in ``cwd`` (:data:`_WARM`), if any."""
+    return next((k for k in _WARM if k.cwd == cwd), None)
 
 
 def _noop() -> None:
@@ -640,10 +650,11 @@ def _run_chunk(jobs: tuple[_Job, ...]) -> list[_Outcome]:
     """Run some roles' notebooks one after another in one kernel (a worker's share)."""
     if not jobs:
         return []
-    warm = [k for k in _WARM if k.cwd == jobs[0].cwd]
-    kernel = warm[0] if warm else _Kernel(jobs[0].cwd)
-    if warm:
-        _WARM.remove(kernel)
+    kernel = _warm_kernel(jobs[0].cwd)
+    if kernel is None:
+        kernel = _Kernel(jobs[0].cwd)
+    else:
+        _WARM.remove(kernel)  # the share's to close
     try:
         return [_run_role(job, kernel) for job in jobs]
     finally:
@@ -653,12 +664,10 @@ def _run_chunk(jobs: tuple[_Job, ...]) -> list[_Outcome]:
 def _worker_kernel(cwd: str) -> _Kernel:
     """This pool worker's kernel in ``cwd``: the warm one, else one started on first use;
     either is kept for the worker's next task and shut down when the worker exits."""
-    for kernel in _WARM:
-        if kernel.cwd == cwd:
-            return kernel
-    kernel = _Kernel(cwd)
-    _WARM.append(kernel)
-    multiprocessing.util.Finalize(None, kernel.close, exitpriority=10)
+    kernel = _warm_kernel(cwd)
+    if kernel is None:
+        kernel = _Kernel(cwd)
+        _keep(kernel)
     return kernel
 
 
